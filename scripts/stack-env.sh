@@ -1,0 +1,10 @@
+# Where the test stack's tools live; sourced by the scripts, overridable from the environment.
+: "${STACK_BIN:=${XDG_CACHE_HOME:-$HOME/.cache}/images-service/bin}"
+: "${FERRETDB_VERSION:=v1.24.2}"
+: "${REGISTRY3_VERSION:=v3.1.1}"
+: "${FERRETDB_BIN:=$STACK_BIN/ferretdb-$FERRETDB_VERSION}"
+: "${REGISTRY3_BIN:=$STACK_BIN/registry-$REGISTRY3_VERSION}"
+: "${REGISTRY2_BIN:=$(command -v docker-registry || echo /usr/bin/docker-registry)}"
+: "${SKOPEO_BIN:=$(command -v skopeo || echo /usr/bin/skopeo)}"
+export STACK_BIN FERRETDB_VERSION REGISTRY3_VERSION FERRETDB_BIN REGISTRY3_BIN REGISTRY2_BIN SKOPEO_BIN
+export PATH="/usr/local/go/bin:$PATH"

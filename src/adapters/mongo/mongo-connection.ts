@@ -1,0 +1,29 @@
+import mongoose, { type Connection } from 'mongoose';
+
+import { redactUri } from './redact-uri.js';
+
+export interface MongoConnectionOptions {
+  /** How long an operation waits for a reachable server before it fails. */
+  readonly serverSelectionTimeoutMs: number;
+}
+
+/**
+ * Opens a connection of its own (not mongoose's global one), so that several services or tests
+ * can live in one process.
+ */
+export async function connectMongo(uri: string, options: MongoConnectionOptions): Promise<Connection> {
+  const connection = mongoose.createConnection(uri, {
+    // Fail fast while the server is down instead of queueing calls that clients gave up on.
+    bufferCommands: false,
+    serverSelectionTimeoutMS: options.serverSelectionTimeoutMs,
+    autoIndex: false,
+    autoCreate: false,
+  });
+
+  try {
+    return await connection.asPromise();
+  } catch (error) {
+    await connection.close().catch(() => undefined);
+    throw new Error(`cannot reach MongoDB at ${redactUri(uri)}`, { cause: error });
+  }
+}

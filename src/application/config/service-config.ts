@@ -1,0 +1,47 @@
+import { redactUri } from '../../adapters/mongo/redact-uri.js';
+import { ConfigError } from './config-error.js';
+import { EnvReader, type ListenAddress } from './env-reader.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Everything the service reads from its environment, validated. */
+export interface ServiceConfig {
+  /** The catalog's server; undefined starts an embedded MongoDB under `dataDir`. */
+  readonly mongodbUri: string | undefined;
+  readonly mongodbTimeoutMs: number;
+  readonly dataDir: string;
+  readonly grpcAddress: ListenAddress;
+  readonly httpAddress: ListenAddress;
+  readonly registryUrl: URL;
+  readonly registryTimeoutMs: number;
+  readonly logLevel: LogLevel;
+}
+
+/** Parses the environment once, at start-up; throws ConfigError naming every bad variable. */
+export function loadServiceConfig(env: Readonly<Record<string, string | undefined>>): ServiceConfig {
+  const reader = new EnvReader(env);
+
+  const config: ServiceConfig = {
+    mongodbUri: mongodbUri(reader),
+    mongodbTimeoutMs: reader.integer('MONGODB_TIMEOUT_MS', 3000, { min: 100, max: 600_000 }),
+    dataDir: reader.string('DATA_DIR', './data'),
+    // 50050 is the port FogCore's clients are configured with.
+    grpcAddress: reader.listenAddress('GRPC_ADDR', '0.0.0.0:50050'),
+    httpAddress: reader.listenAddress('HTTP_ADDR', '0.0.0.0:5002'),
+    registryUrl: reader.url('REGISTRY_URL', 'http://127.0.0.1:5000', ['http:', 'https:']),
+    registryTimeoutMs: reader.integer('REGISTRY_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),
+    logLevel: reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+  };
+
+  if (reader.problems.length > 0) throw new ConfigError(reader.problems);
+  return config;
+}
+
+function mongodbUri(reader: EnvReader): string | undefined {
+  const value = reader.optionalString('MONGODB_URI');
+  if (value === undefined || /^mongodb(\+srv)?:\/\/[^/?#]+/.test(value)) return value;
+
+  // Quote the URI without its password: it may well hold one.
+  return reader.reject('MONGODB_URI', redactUri(value), 'expected a mongodb:// or mongodb+srv:// URI', undefined);
+}

@@ -1,0 +1,60 @@
+import { Container } from 'inversify';
+import type { Connection } from 'mongoose';
+import type { Logger } from 'pino';
+
+import { MongooseImageCatalog } from '../adapters/mongo/mongoose-image-catalog.js';
+import { repositoryModel } from '../adapters/mongo/repository.schema.js';
+import { HttpRegistryClient } from '../adapters/registry/http-registry-client.js';
+import { anonymousRegistryAccess } from '../adapters/registry/registry-authorizer.js';
+import type { Clock } from '../domain/ports/clock.port.js';
+import type { ImageCatalog } from '../domain/ports/image-catalog.port.js';
+import type { RegistryClient } from '../domain/ports/registry-client.port.js';
+import { DeleteImage } from '../domain/use-cases/delete-image/delete-image.use-case.js';
+import { FindImage } from '../domain/use-cases/find-image/find-image.use-case.js';
+import { ListImages } from '../domain/use-cases/list-images/list-images.use-case.js';
+import type { ServiceConfig } from './config/service-config.js';
+import { TOKENS } from './tokens.js';
+
+const systemClock: Clock = { now: () => new Date() };
+
+/** Binds every port to its adapter and every use case to its ports; all are singletons. */
+export function createContainer(config: ServiceConfig, logger: Logger, connection: Connection) {
+  const container = new Container({ defaultScope: 'Singleton' });
+
+  container.bind(TOKENS.Config).toConstantValue(config);
+  container.bind(TOKENS.Logger).toConstantValue(logger);
+  container.bind(TOKENS.MongoConnection).toConstantValue(connection);
+  container.bind<Clock>(TOKENS.Clock).toConstantValue(systemClock);
+
+  container
+    .bind<ImageCatalog>(TOKENS.ImageCatalog)
+    .toResolvedValue(
+      (mongo: Connection) => new MongooseImageCatalog(repositoryModel(mongo)),
+      [TOKENS.MongoConnection],
+    );
+  container.bind<RegistryClient>(TOKENS.RegistryClient).toResolvedValue(
+    (settings: ServiceConfig) =>
+      new HttpRegistryClient({
+        baseUrl: settings.registryUrl,
+        timeoutMs: settings.registryTimeoutMs,
+        authorizer: anonymousRegistryAccess,
+      }),
+    [TOKENS.Config],
+  );
+
+  container
+    .bind(TOKENS.ListImages)
+    .toResolvedValue((catalog: ImageCatalog) => new ListImages(catalog), [TOKENS.ImageCatalog]);
+  container
+    .bind(TOKENS.FindImage)
+    .toResolvedValue((catalog: ImageCatalog) => new FindImage(catalog), [TOKENS.ImageCatalog]);
+  container
+    .bind(TOKENS.DeleteImage)
+    .toResolvedValue(
+      (catalog: ImageCatalog, registry: RegistryClient, clock: Clock) =>
+        new DeleteImage(catalog, registry, clock),
+      [TOKENS.ImageCatalog, TOKENS.RegistryClient, TOKENS.Clock],
+    );
+
+  return container;
+}

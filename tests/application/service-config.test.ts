@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+
+import { ConfigError } from '../../src/application/config/config-error.js';
+import { loadServiceConfig } from '../../src/application/config/service-config.js';
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadServiceConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadServiceConfig', () => {
+  it('starts from FogCore\'s defaults when nothing is set', () => {
+    const config = loadServiceConfig({});
+
+    expect(config).toMatchObject({
+      mongodbUri: undefined,
+      dataDir: './data',
+      grpcAddress: { host: '0.0.0.0', port: 50050 },
+      httpAddress: { host: '0.0.0.0', port: 5002 },
+      logLevel: 'info',
+    });
+    expect(config.registryUrl.href).toBe('http://127.0.0.1:5000/');
+  });
+
+  it('reads every variable it is given', () => {
+    const config = loadServiceConfig({
+      MONGODB_URI: 'mongodb://db.internal:27017/images',
+      DATA_DIR: '/var/lib/images',
+      GRPC_ADDR: '[::]:6000',
+      HTTP_ADDR: '127.0.0.1:0',
+      REGISTRY_URL: 'https://registry.fog.example:5000',
+      LOG_LEVEL: 'debug',
+    });
+
+    expect(config).toMatchObject({
+      mongodbUri: 'mongodb://db.internal:27017/images',
+      dataDir: '/var/lib/images',
+      grpcAddress: { host: '::', port: 6000 },
+      httpAddress: { host: '127.0.0.1', port: 0 },
+      logLevel: 'debug',
+    });
+    expect(config.registryUrl.origin).toBe('https://registry.fog.example:5000');
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(loadServiceConfig({ MONGODB_URI: '', LOG_LEVEL: '' })).toMatchObject({
+      mongodbUri: undefined,
+      logLevel: 'info',
+    });
+  });
+
+  it.each([
+    ['GRPC_ADDR', '50050', 'GRPC_ADDR="50050": expected host:port, such as 0.0.0.0:50050'],
+    ['GRPC_ADDR', 'localhost:70000', 'GRPC_ADDR="localhost:70000": expected host:port'],
+    ['HTTP_ADDR', 'http://0.0.0.0:5002', 'HTTP_ADDR="http://0.0.0.0:5002": expected host:port'],
+    ['REGISTRY_URL', 'registry:5000', 'REGISTRY_URL="registry:5000": expected a http or https URL'],
+    ['REGISTRY_URL', 'ftp://registry', 'REGISTRY_URL="ftp://registry": expected a http or https URL'],
+    ['LOG_LEVEL', 'verbose', 'LOG_LEVEL="verbose": expected one of fatal, error, warn, info, debug, trace, silent'],
+    ['MONGODB_URI', 'postgres://db', 'MONGODB_URI="postgres://db": expected a mongodb:// or mongodb+srv:// URI'],
+    ['MONGODB_TIMEOUT_MS', '-5', 'MONGODB_TIMEOUT_MS="-5": expected an integer from 100 to 600000'],
+    ['REGISTRY_TIMEOUT_MS', '1.5', 'REGISTRY_TIMEOUT_MS="1.5": expected an integer from 100 to 600000'],
+  ])('rejects %s=%s with a message naming both', (name, value, problem) => {
+    expect(problemsOf({ [name]: value })).toEqual([expect.stringContaining(problem)]);
+  });
+
+  it('reports every bad variable at once', () => {
+    expect(problemsOf({ GRPC_ADDR: 'x', HTTP_ADDR: 'y', LOG_LEVEL: 'z' })).toHaveLength(3);
+  });
+
+  it('never repeats a password from a bad MONGODB_URI', () => {
+    const problems = problemsOf({ MONGODB_URI: 'mysql://admin:hunter2@db/images' });
+
+    expect(problems).toEqual(['MONGODB_URI="mysql://admin:***@db/images": expected a mongodb:// or mongodb+srv:// URI']);
+  });
+});
