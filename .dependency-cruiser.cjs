@@ -6,7 +6,8 @@ module.exports = {
   forbidden: [
     {
       name: 'domain-stays-pure',
-      comment: 'The domain depends on nothing but itself: no adapters, wiring, generated code or packages.',
+      comment:
+        'The domain depends on nothing but itself: no adapters, wiring, generated code or packages.',
       severity: 'error',
       from: { path: '^src/domain/' },
       to: { pathNot: '^src/domain/', dependencyTypesNot: ['core'] },
@@ -36,6 +37,9 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+    },
   },
 };

@@ -36,7 +36,10 @@ export async function startImagesService(
   );
   const http = await startHttpServer(buildHttpApp(logger), config.httpAddress);
   logger.info(
-    { grpc: `${config.grpcAddress.host}:${grpc.port}`, http: `${config.httpAddress.host}:${http.port}` },
+    {
+      grpc: `${config.grpcAddress.host}:${grpc.port}`,
+      http: `${config.httpAddress.host}:${http.port}`,
+    },
     'images service listening',
   );
 

@@ -22,7 +22,11 @@ async function runCommand(
   until?: RegExp,
 ): Promise<Finished> {
   // A process group of its own, so that the signal reaches npm's children too.
-  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, detached: true });
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    detached: true,
+  });
   let stdout = '';
   let stderr = '';
   let signalled = false;
@@ -54,7 +58,10 @@ describe('npm start', () => {
       /images service listening/,
     );
 
-    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toContainEqual(
       expect.objectContaining({
         msg: 'images service listening',
@@ -64,29 +71,32 @@ describe('npm start', () => {
     );
   });
 
-  it.each(['SIGTERM', 'SIGINT'] as const)('stops cleanly with exit code 0 on %s', async (signal) => {
-    const child = spawn('node', ['dist/src/cli.js'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        MONGODB_URI: isolatedDatabaseUri('signal'),
-        GRPC_ADDR: '127.0.0.1:0',
-        HTTP_ADDR: '127.0.0.1:0',
-      },
-    });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      const listening = !stdout.includes('images service listening');
-      stdout += chunk.toString();
-      // One signal only: a second one during the graceful stop means "exit now".
-      if (listening && stdout.includes('images service listening')) child.kill(signal);
-    });
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'stops cleanly with exit code 0 on %s',
+    async (signal) => {
+      const child = spawn('node', ['dist/src/cli.js'], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          MONGODB_URI: isolatedDatabaseUri('signal'),
+          GRPC_ADDR: '127.0.0.1:0',
+          HTTP_ADDR: '127.0.0.1:0',
+        },
+      });
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        const listening = !stdout.includes('images service listening');
+        stdout += chunk.toString();
+        // One signal only: a second one during the graceful stop means "exit now".
+        if (listening && stdout.includes('images service listening')) child.kill(signal);
+      });
 
-    const [code] = (await once(child, 'exit')) as [number | null];
+      const [code] = (await once(child, 'exit')) as [number | null];
 
-    expect(code).toBe(0);
-    expect(stdout).toContain('"msg":"images service stopped"');
-  });
+      expect(code).toBe(0);
+      expect(stdout).toContain('"msg":"images service stopped"');
+    },
+  );
 
   it('refuses to start on an invalid variable, naming it and its value', async () => {
     const result = await runCommand('node', ['dist/src/cli.js'], { GRPC_ADDR: 'everywhere' });
@@ -107,7 +117,9 @@ describe('npm start', () => {
 
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('images service failed to start');
-    expect(result.stdout).toContain(`cannot reach MongoDB at mongodb://admin:***@127.0.0.1:${port}/images`);
+    expect(result.stdout).toContain(
+      `cannot reach MongoDB at mongodb://admin:***@127.0.0.1:${port}/images`,
+    );
     expect(result.stdout).not.toContain('s3cret');
   });
 

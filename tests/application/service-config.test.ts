@@ -14,7 +14,7 @@ function problemsOf(env: Record<string, string>): readonly string[] {
 }
 
 describe('loadServiceConfig', () => {
-  it('starts from FogCore\'s defaults when nothing is set', () => {
+  it("starts from FogCore's defaults when nothing is set", () => {
     const config = loadServiceConfig({});
 
     expect(config).toMatchObject({
@@ -59,11 +59,27 @@ describe('loadServiceConfig', () => {
     ['GRPC_ADDR', 'localhost:70000', 'GRPC_ADDR="localhost:70000": expected host:port'],
     ['HTTP_ADDR', 'http://0.0.0.0:5002', 'HTTP_ADDR="http://0.0.0.0:5002": expected host:port'],
     ['REGISTRY_URL', 'registry:5000', 'REGISTRY_URL="registry:5000": expected a http or https URL'],
-    ['REGISTRY_URL', 'ftp://registry', 'REGISTRY_URL="ftp://registry": expected a http or https URL'],
-    ['LOG_LEVEL', 'verbose', 'LOG_LEVEL="verbose": expected one of fatal, error, warn, info, debug, trace, silent'],
-    ['MONGODB_URI', 'postgres://db', 'MONGODB_URI="postgres://db": expected a mongodb:// or mongodb+srv:// URI'],
+    [
+      'REGISTRY_URL',
+      'ftp://registry',
+      'REGISTRY_URL="ftp://registry": expected a http or https URL',
+    ],
+    [
+      'LOG_LEVEL',
+      'verbose',
+      'LOG_LEVEL="verbose": expected one of fatal, error, warn, info, debug, trace, silent',
+    ],
+    [
+      'MONGODB_URI',
+      'postgres://db',
+      'MONGODB_URI="postgres://db": expected a mongodb:// or mongodb+srv:// URI',
+    ],
     ['MONGODB_TIMEOUT_MS', '-5', 'MONGODB_TIMEOUT_MS="-5": expected an integer from 100 to 600000'],
-    ['REGISTRY_TIMEOUT_MS', '1.5', 'REGISTRY_TIMEOUT_MS="1.5": expected an integer from 100 to 600000'],
+    [
+      'REGISTRY_TIMEOUT_MS',
+      '1.5',
+      'REGISTRY_TIMEOUT_MS="1.5": expected an integer from 100 to 600000',
+    ],
   ])('rejects %s=%s with a message naming both', (name, value, problem) => {
     expect(problemsOf({ [name]: value })).toEqual([expect.stringContaining(problem)]);
   });
@@ -75,6 +91,8 @@ describe('loadServiceConfig', () => {
   it('never repeats a password from a bad MONGODB_URI', () => {
     const problems = problemsOf({ MONGODB_URI: 'mysql://admin:hunter2@db/images' });
 
-    expect(problems).toEqual(['MONGODB_URI="mysql://admin:***@db/images": expected a mongodb:// or mongodb+srv:// URI']);
+    expect(problems).toEqual([
+      'MONGODB_URI="mysql://admin:***@db/images": expected a mongodb:// or mongodb+srv:// URI',
+    ]);
   });
 });

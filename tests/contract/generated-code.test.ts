@@ -29,7 +29,10 @@ describe('generated/', () => {
     expect(fresh).toEqual(committed);
     for (const name of committed) {
       const expected = await readFile(join(out, name), 'utf8');
-      expect(await readFile(join(ROOT, 'generated', name), 'utf8'), `generated/${name} is stale: run npm run generate`).toBe(expected);
+      expect(
+        await readFile(join(ROOT, 'generated', name), 'utf8'),
+        `generated/${name} is stale: run npm run generate`,
+      ).toBe(expected);
     }
   });
 });

@@ -18,15 +18,20 @@ export class FerretDbServer {
   static async start(): Promise<FerretDbServer> {
     const directory = await mkdtemp(join(tmpdir(), 'ferretdb-'));
     const port = await freePort();
-    const process = new ServerProcess('ferretdb', toolPath('FERRETDB_BIN', 'ferretdb'), [
-      '--handler=sqlite',
-      `--sqlite-url=file:${directory}/`,
-      `--state-dir=${directory}`,
-      `--listen-addr=127.0.0.1:${port}`,
-      '--debug-addr=-',
-      '--telemetry=disable',
-      '--log-level=error',
-    ], port);
+    const process = new ServerProcess(
+      'ferretdb',
+      toolPath('FERRETDB_BIN', 'ferretdb'),
+      [
+        '--handler=sqlite',
+        `--sqlite-url=file:${directory}/`,
+        `--state-dir=${directory}`,
+        `--listen-addr=127.0.0.1:${port}`,
+        '--debug-addr=-',
+        '--telemetry=disable',
+        '--log-level=error',
+      ],
+      port,
+    );
     await process.start();
     return new FerretDbServer(`mongodb://127.0.0.1:${port}/`, process, directory);
   }

@@ -2,7 +2,10 @@ import { createChannel, createClient, type Channel } from 'nice-grpc';
 
 import { ImagesAPIDefinition, type ImagesAPIClient } from '../../generated/images_api.js';
 import { loadServiceConfig } from '../../src/application/config/service-config.js';
-import { startImagesService, type RunningImagesService } from '../../src/application/images-service.js';
+import {
+  startImagesService,
+  type RunningImagesService,
+} from '../../src/application/images-service.js';
 import { createLogger } from '../../src/application/logger.js';
 import { LogCapture } from './log-capture.js';
 import { isolatedDatabaseUri } from './mongodb.js';

@@ -9,7 +9,12 @@ export class LogCapture {
 
   readonly stream = new Writable({
     write: (chunk: Buffer, _encoding, done) => {
-      this.raw.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
+      this.raw.push(
+        ...chunk
+          .toString('utf8')
+          .split('\n')
+          .filter((line) => line !== ''),
+      );
       done();
     },
   });

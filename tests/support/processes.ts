@@ -48,14 +48,19 @@ export class ServerProcess {
   }
 
   async start(): Promise<void> {
-    const child = spawn(this.command, this.args, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.command, this.args, {
+      env: this.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
 
     const exited = new Promise<never>((_, reject) =>
       child.once('exit', (code) =>
-        reject(new Error(`${this.name} exited with code ${code} before listening:\n${this.output}`)),
+        reject(
+          new Error(`${this.name} exited with code ${code} before listening:\n${this.output}`),
+        ),
       ),
     );
     await Promise.race([waitForPort(this.port), exited]);

@@ -1,7 +1,11 @@
 import type { TagPush } from '../../src/domain/ports/image-catalog.port.js';
 
 /** A push with realistic defaults: only the repository and tag matter to most tests. */
-export function tagPush(repository: string, tag: string, overrides: Partial<TagPush> = {}): TagPush {
+export function tagPush(
+  repository: string,
+  tag: string,
+  overrides: Partial<TagPush> = {},
+): TagPush {
   return {
     repository,
     owner: repository.split('/')[0] as string,

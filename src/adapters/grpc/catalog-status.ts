@@ -30,11 +30,21 @@ export function successStatus(message: string, requestId: string): Response {
 
 /** The generic 500: the cause goes to the log, never to the caller. */
 export function internalErrorStatus(requestId: string): Response {
-  return { code: 500, message: CatalogMessages.internal, reason: 'INTERNAL', detail: '', requestId };
+  return {
+    code: 500,
+    message: CatalogMessages.internal,
+    reason: 'INTERNAL',
+    detail: '',
+    requestId,
+  };
 }
 
 /** Maps every expected failure of the catalog use cases to the status a client receives. */
-export function failureStatus(method: CatalogMethod, error: CatalogError, requestId: string): Response {
+export function failureStatus(
+  method: CatalogMethod,
+  error: CatalogError,
+  requestId: string,
+): Response {
   const status = (code: number, message: string): Response => ({
     code,
     message,

@@ -37,36 +37,52 @@ export class ImagesApiService implements ImagesAPIServiceImplementation<RequestC
   constructor(private readonly useCases: CatalogUseCases) {}
 
   async list(request: User, context: RequestContext): Promise<ResponseWithImagesList> {
-    return answer('List', context, (status) => ({ status, images: [] }), async () => {
-      const result = await this.useCases.listImages.execute({ owner: request.username });
-      if (!result.ok) return failed('List', result.error, context, { images: [] });
+    return answer(
+      'List',
+      context,
+      (status) => ({ status, images: [] }),
+      async () => {
+        const result = await this.useCases.listImages.execute({ owner: request.username });
+        if (!result.ok) return failed('List', result.error, context, { images: [] });
 
-      const images = result.value.map((group) => ({
-        username: group.owner,
-        list: group.repositories.map(toImageMessage),
-      }));
-      return { status: successStatus('', context.requestId), images };
-    });
+        const images = result.value.map((group) => ({
+          username: group.owner,
+          list: group.repositories.map(toImageMessage),
+        }));
+        return { status: successStatus('', context.requestId), images };
+      },
+    );
   }
 
   async find(request: Image, context: RequestContext): Promise<ResponseWithImage> {
-    return answer('Find', context, (status) => ({ status, image: undefined }), async () => {
-      const result = await this.useCases.findImage.execute({ reference: request.name });
-      if (!result.ok) return failed('Find', result.error, context, { image: undefined });
+    return answer(
+      'Find',
+      context,
+      (status) => ({ status, image: undefined }),
+      async () => {
+        const result = await this.useCases.findImage.execute({ reference: request.name });
+        if (!result.ok) return failed('Find', result.error, context, { image: undefined });
 
-      const image = toImageMessage(result.value);
-      return { status: successStatus(CatalogMessages.found, context.requestId), image };
-    });
+        const image = toImageMessage(result.value);
+        return { status: successStatus(CatalogMessages.found, context.requestId), image };
+      },
+    );
   }
 
   async delete(request: Image, context: RequestContext): Promise<Response> {
-    return answer('Delete', context, (status) => status, async () => {
-      const result = await this.useCases.deleteImage.execute({ reference: request.name });
-      if (!result.ok) return failureStatus('Delete', logged(result.error, context), context.requestId);
+    return answer(
+      'Delete',
+      context,
+      (status) => status,
+      async () => {
+        const result = await this.useCases.deleteImage.execute({ reference: request.name });
+        if (!result.ok)
+          return failureStatus('Delete', logged(result.error, context), context.requestId);
 
-      context.log.info({ ...result.value }, 'image deleted');
-      return successStatus(CatalogMessages.deleted, context.requestId);
-    });
+        context.log.info({ ...result.value }, 'image deleted');
+        return successStatus(CatalogMessages.deleted, context.requestId);
+      },
+    );
   }
 }
 

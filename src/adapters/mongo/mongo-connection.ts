@@ -11,7 +11,10 @@ export interface MongoConnectionOptions {
  * Opens a connection of its own (not mongoose's global one), so that several services or tests
  * can live in one process.
  */
-export async function connectMongo(uri: string, options: MongoConnectionOptions): Promise<Connection> {
+export async function connectMongo(
+  uri: string,
+  options: MongoConnectionOptions,
+): Promise<Connection> {
   const connection = mongoose.createConnection(uri, {
     // Fail fast while the server is down instead of queueing calls that clients gave up on.
     bufferCommands: false,

@@ -17,6 +17,8 @@ export interface RegistryRequest {
 
 /** The registry's answer with its error codes read, for the statuses callers must tell apart. */
 export interface RegistryAnswer {
+  /** The registry that answered, for error messages. */
+  readonly origin: string;
   readonly status: number;
   readonly headers: Headers;
   readonly body: string;
@@ -45,14 +47,21 @@ export async function sendRegistryRequest(
       signal: AbortSignal.timeout(options.timeoutMs),
     });
   } catch (error) {
-    const reason = error instanceof Error && error.name === 'TimeoutError'
-      ? `did not answer within ${options.timeoutMs} ms`
-      : `is unreachable (${describeCause(error)})`;
+    const reason =
+      error instanceof Error && error.name === 'TimeoutError'
+        ? `did not answer within ${options.timeoutMs} ms`
+        : `is unreachable (${describeCause(error)})`;
     throw new RegistryUnavailableError(`registry ${url.origin} ${reason}`, { cause: error });
   }
 
   const body = await response.text();
-  const answer = { status: response.status, headers: response.headers, body, errorCodes: errorCodes(body) };
+  const answer = {
+    origin: url.origin,
+    status: response.status,
+    headers: response.headers,
+    body,
+    errorCodes: errorCodes(body),
+  };
   if (response.status === 401 || response.status === 403) {
     throw unexpectedAnswer(request, answer, 'refused the service access');
   }
@@ -66,7 +75,7 @@ export function unexpectedAnswer(
 ): RegistryUnavailableError {
   const codes = answer.errorCodes.length > 0 ? ` (${answer.errorCodes.join(', ')})` : '';
   return new RegistryUnavailableError(
-    `registry ${what}: ${answer.status}${codes} to ${request.method} ${request.path}`,
+    `registry ${answer.origin} ${what}: ${answer.status}${codes} to ${request.method} ${request.path}`,
   );
 }
 
@@ -76,7 +85,9 @@ function errorCodes(body: string): string[] {
     const parsed: unknown = JSON.parse(body);
     const errors = (parsed as { errors?: unknown }).errors;
     if (!Array.isArray(errors)) return [];
-    return errors.flatMap((entry) => (typeof entry?.code === 'string' ? [entry.code as string] : []));
+    return errors.flatMap((entry) =>
+      typeof entry?.code === 'string' ? [entry.code as string] : [],
+    );
   } catch {
     return [];
   }

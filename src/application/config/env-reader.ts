@@ -36,7 +36,12 @@ export class EnvReader {
     if (value === undefined) return fallback;
     const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
     if (Number.isSafeInteger(parsed) && parsed >= range.min && parsed <= range.max) return parsed;
-    return this.reject(name, value, `expected an integer from ${range.min} to ${range.max}`, fallback);
+    return this.reject(
+      name,
+      value,
+      `expected an integer from ${range.min} to ${range.max}`,
+      fallback,
+    );
   }
 
   listenAddress(name: string, fallback: string): ListenAddress {

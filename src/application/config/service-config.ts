@@ -19,7 +19,9 @@ export interface ServiceConfig {
 }
 
 /** Parses the environment once, at start-up; throws ConfigError naming every bad variable. */
-export function loadServiceConfig(env: Readonly<Record<string, string | undefined>>): ServiceConfig {
+export function loadServiceConfig(
+  env: Readonly<Record<string, string | undefined>>,
+): ServiceConfig {
   const reader = new EnvReader(env);
 
   const config: ServiceConfig = {
@@ -43,5 +45,10 @@ function mongodbUri(reader: EnvReader): string | undefined {
   if (value === undefined || /^mongodb(\+srv)?:\/\/[^/?#]+/.test(value)) return value;
 
   // Quote the URI without its password: it may well hold one.
-  return reader.reject('MONGODB_URI', redactUri(value), 'expected a mongodb:// or mongodb+srv:// URI', undefined);
+  return reader.reject(
+    'MONGODB_URI',
+    redactUri(value),
+    'expected a mongodb:// or mongodb+srv:// URI',
+    undefined,
+  );
 }

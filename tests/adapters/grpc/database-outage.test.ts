@@ -6,7 +6,12 @@ import { seedCatalog, tagPush } from '../../support/catalog-seed.js';
 import { FerretDbServer } from '../../support/ferretdb.js';
 import { startServiceUnderTest, type ServiceUnderTest } from '../../support/images-service.js';
 
-const INTERNAL = { code: 500, message: 'An internal server error has occurred.', reason: 'INTERNAL', detail: '' };
+const INTERNAL = {
+  code: 500,
+  message: 'An internal server error has occurred.',
+  reason: 'INTERNAL',
+  detail: '',
+};
 
 describe('ImagesAPI while its database is down', () => {
   let database: FerretDbServer;

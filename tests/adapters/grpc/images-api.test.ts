@@ -17,12 +17,41 @@ const UPDATED = Math.floor(PUSHED_AT.getTime() / 1000);
 
 // Each is answered with the 422 by Find and by Delete.
 const MALFORMED_NAMES = [
-  '', 'alice', 'alice:v1', 'Alice/app', 'alice/App', 'alice/', '/app', 'alice//app', 'alice/app/',
-  'alice/-app', 'alice/app-', 'alice/.app', 'alice/_app', 'alice/a___b', 'alice/a..b', 'alice/my app',
-  ' alice/app', 'alice/app ', 'alice/ap$p', 'alice/äpp', 'alice\\app', 'localhost:5000/alice/app',
-  'alice/app:', 'alice/app:-v1', 'alice/app:.v1', 'alice/app:v1:v2', 'alice/app:v 1',
-  `alice/app:${'t'.repeat(129)}`, 'alice/app@', 'alice/app@sha256:abc', `a/${'b'.repeat(254)}`,
-  'alice/app\n', '../../etc/passwd', 'alice/app;drop', '{"$ne":null}',
+  '',
+  'alice',
+  'alice:v1',
+  'Alice/app',
+  'alice/App',
+  'alice/',
+  '/app',
+  'alice//app',
+  'alice/app/',
+  'alice/-app',
+  'alice/app-',
+  'alice/.app',
+  'alice/_app',
+  'alice/a___b',
+  'alice/a..b',
+  'alice/my app',
+  ' alice/app',
+  'alice/app ',
+  'alice/ap$p',
+  'alice/äpp',
+  'alice\\app',
+  'localhost:5000/alice/app',
+  'alice/app:',
+  'alice/app:-v1',
+  'alice/app:.v1',
+  'alice/app:v1:v2',
+  'alice/app:v 1',
+  `alice/app:${'t'.repeat(129)}`,
+  'alice/app@',
+  'alice/app@sha256:abc',
+  `a/${'b'.repeat(254)}`,
+  'alice/app\n',
+  '../../etc/passwd',
+  'alice/app;drop',
+  '{"$ne":null}',
 ];
 
 describe('ImagesAPI over gRPC', () => {
@@ -48,17 +77,19 @@ describe('ImagesAPI over gRPC', () => {
   });
 
   describe('List', () => {
-    it('answers 200 with every user\'s images, grouped by user, for an empty username', async () => {
+    it("answers 200 with every user's images, grouped by user, for an empty username", async () => {
       const response = await stack.client.list({ username: '' });
 
       expect(response.status).toMatchObject({ code: 200 });
-      expect(response.images.map((group) => [group.username, group.list.map((image) => image.name)])).toEqual([
+      expect(
+        response.images.map((group) => [group.username, group.list.map((image) => image.name)]),
+      ).toEqual([
         ['alice', ['alice/app', 'alice/tools/cli']],
         ['bob', ['bob/web']],
       ]);
     });
 
-    it('answers 200 with one user\'s images and their fields', async () => {
+    it("answers 200 with one user's images and their fields", async () => {
       const response = await stack.client.list({ username: 'alice' });
 
       expect(response.images).toHaveLength(1);
@@ -74,7 +105,10 @@ describe('ImagesAPI over gRPC', () => {
     it('answers 404 "User not found or has no images yet." for a user without images', async () => {
       const response = await stack.client.list({ username: 'carol' });
 
-      expect(response.status).toMatchObject({ code: 404, message: 'User not found or has no images yet.' });
+      expect(response.status).toMatchObject({
+        code: 404,
+        message: 'User not found or has no images yet.',
+      });
       expect(response.images).toEqual([]);
     });
   });
@@ -83,7 +117,10 @@ describe('ImagesAPI over gRPC', () => {
     it('answers 200 with the image, tag latest by default', async () => {
       const response = await stack.client.find({ name: 'alice/app' });
 
-      expect(response.status).toMatchObject({ code: 200, message: 'Image with the specified name was found.' });
+      expect(response.status).toMatchObject({
+        code: 200,
+        message: 'Image with the specified name was found.',
+      });
       expect(response.image).toEqual({
         type: 'repository',
         name: 'alice/app',
@@ -109,20 +146,29 @@ describe('ImagesAPI over gRPC', () => {
     it('answers 404 naming the missing tag', async () => {
       const response = await stack.client.find({ name: 'alice/app:v3' });
 
-      expect(response.status).toMatchObject({ code: 404, message: 'The specified image does not have tag v3.' });
+      expect(response.status).toMatchObject({
+        code: 404,
+        message: 'The specified image does not have tag v3.',
+      });
       expect(response.image).toBeUndefined();
     });
 
     it('answers 404 naming latest when the repository has no such tag', async () => {
       const response = await stack.client.find({ name: 'alice/tools/cli' });
 
-      expect(response.status).toMatchObject({ code: 404, message: 'The specified image does not have tag latest.' });
+      expect(response.status).toMatchObject({
+        code: 404,
+        message: 'The specified image does not have tag latest.',
+      });
     });
 
     it('answers 404 "Image with this name not found." for an unknown repository', async () => {
       const response = await stack.client.find({ name: 'alice/nothing:v1' });
 
-      expect(response.status).toMatchObject({ code: 404, message: 'Image with this name not found.' });
+      expect(response.status).toMatchObject({
+        code: 404,
+        message: 'Image with this name not found.',
+      });
     });
   });
 
@@ -130,20 +176,30 @@ describe('ImagesAPI over gRPC', () => {
     it('answers 404 "Image with the specified name was not found." for an unknown repository', async () => {
       const response = await stack.client.delete({ name: 'alice/nothing' });
 
-      expect(response).toMatchObject({ code: 404, message: 'Image with the specified name was not found.' });
+      expect(response).toMatchObject({
+        code: 404,
+        message: 'Image with the specified name was not found.',
+      });
     });
 
     it('answers 404 for a tag the repository lacks, without touching the registry', async () => {
       const response = await stack.client.delete({ name: 'alice/app:v9' });
 
-      expect(response).toMatchObject({ code: 404, message: 'Image with the specified name was not found.' });
+      expect(response).toMatchObject({
+        code: 404,
+        message: 'Image with the specified name was not found.',
+      });
       expect((await stack.client.find({ name: 'alice/app:v1' })).status?.code).toBe(200);
     });
 
     it('answers 422 for a digest reference, which Delete does not take', async () => {
       const response = await stack.client.delete({ name: `alice/app@sha256:${'a'.repeat(64)}` });
 
-      expect(response).toMatchObject({ code: 422, message: DELETE_422, reason: 'INVALID_IMAGE_NAME' });
+      expect(response).toMatchObject({
+        code: 422,
+        message: DELETE_422,
+        reason: 'INVALID_IMAGE_NAME',
+      });
       expect(response.detail).toContain('must not carry a digest');
     });
   });
@@ -153,22 +209,35 @@ describe('ImagesAPI over gRPC', () => {
       expect(MALFORMED_NAMES.length).toBeGreaterThanOrEqual(30);
     });
 
-    it.each(MALFORMED_NAMES)('answers 422 to Find "%s" with the detail quoting it', async (name) => {
-      const response = await stack.client.find({ name });
+    it.each(MALFORMED_NAMES)(
+      'answers 422 to Find "%s" with the detail quoting it',
+      async (name) => {
+        const response = await stack.client.find({ name });
 
-      expect(response.status).toMatchObject({ code: 422, message: FIND_422, reason: 'INVALID_IMAGE_NAME' });
-      expect(response.status?.detail).toContain(name === '' ? 'image name is required' : `"${name}"`);
-    });
+        expect(response.status).toMatchObject({
+          code: 422,
+          message: FIND_422,
+          reason: 'INVALID_IMAGE_NAME',
+        });
+        expect(response.status?.detail).toContain(
+          name === '' ? 'image name is required' : `"${name}"`,
+        );
+      },
+    );
 
     it.each(MALFORMED_NAMES)('answers 422 to Delete "%s"', async (name) => {
       const response = await stack.client.delete({ name });
 
-      expect(response).toMatchObject({ code: 422, message: DELETE_422, reason: 'INVALID_IMAGE_NAME' });
+      expect(response).toMatchObject({
+        code: 422,
+        message: DELETE_422,
+        reason: 'INVALID_IMAGE_NAME',
+      });
     });
   });
 
   describe('request ids', () => {
-    it('reuses a caller\'s x-request-id in the answer and in every log line of the call', async () => {
+    it("reuses a caller's x-request-id in the answer and in every log line of the call", async () => {
       const metadata = Metadata({ 'x-request-id': 'gateway-42' });
 
       const response = await stack.client.find({ name: 'alice/app:v3' }, { metadata });
@@ -200,7 +269,7 @@ describe('ImagesAPI over gRPC', () => {
 
     afterAll(() => baseline.close());
 
-    it('reads Find\'s answer, ignoring the fields added since', async () => {
+    it("reads Find's answer, ignoring the fields added since", async () => {
       expect(await baseline.call('Find', { name: 'alice/app:v1' })).toEqual({
         status: { code: 200, message: 'Image with the specified name was found.' },
         image: {
@@ -213,11 +282,16 @@ describe('ImagesAPI over gRPC', () => {
       });
     });
 
-    it('reads List\'s and Delete\'s answers', async () => {
-      const list = (await baseline.call('List', { username: 'bob' })) as { images: { username: string }[] };
+    it("reads List's and Delete's answers", async () => {
+      const list = (await baseline.call('List', { username: 'bob' })) as {
+        images: { username: string }[];
+      };
       expect(list.images.map((group) => group.username)).toEqual(['bob']);
 
-      expect(await baseline.call('Delete', { name: '' })).toEqual({ code: 422, message: DELETE_422 });
+      expect(await baseline.call('Delete', { name: '' })).toEqual({
+        code: 422,
+        message: DELETE_422,
+      });
     });
   });
 });

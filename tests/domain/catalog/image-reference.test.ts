@@ -17,12 +17,21 @@ describe('parseImageReference', () => {
     ['alice/my.app', { repository: 'alice/my.app', owner: 'alice' }],
     ['user-1/app2:V_2.0-rc', { repository: 'user-1/app2', owner: 'user-1', tag: 'V_2.0-rc' }],
     ['alice/app:_x', { repository: 'alice/app', owner: 'alice', tag: '_x' }],
-    [`alice/app:${'t'.repeat(128)}`, { repository: 'alice/app', owner: 'alice', tag: 't'.repeat(128) }],
+    [
+      `alice/app:${'t'.repeat(128)}`,
+      { repository: 'alice/app', owner: 'alice', tag: 't'.repeat(128) },
+    ],
     [`alice/app@${DIGEST}`, { repository: 'alice/app', owner: 'alice', digest: DIGEST }],
-    [`alice/app:v1@${DIGEST}`, { repository: 'alice/app', owner: 'alice', tag: 'v1', digest: DIGEST }],
+    [
+      `alice/app:v1@${DIGEST}`,
+      { repository: 'alice/app', owner: 'alice', tag: 'v1', digest: DIGEST },
+    ],
     [`a/${'b'.repeat(253)}`, { repository: `a/${'b'.repeat(253)}`, owner: 'a' }],
   ])('accepts "%s"', (value, expected) => {
-    expect(parseImageReference(value, { allowDigest: true })).toEqual({ ok: true, value: expected });
+    expect(parseImageReference(value, { allowDigest: true })).toEqual({
+      ok: true,
+      value: expected,
+    });
   });
 
   it.each([

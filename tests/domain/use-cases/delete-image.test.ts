@@ -50,7 +50,10 @@ describe('DeleteImage', () => {
   it('fails with TAG_NOT_FOUND for a tag the repository lacks', async () => {
     const result = await deleteImage.execute({ reference: 'alice/app:v9' });
 
-    expect(result).toMatchObject({ ok: false, error: { code: 'TAG_NOT_FOUND', fields: { reference: 'v9' } } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'TAG_NOT_FOUND', fields: { reference: 'v9' } },
+    });
     expect(registry.deletedTags).toEqual([]);
   });
 
@@ -61,11 +64,16 @@ describe('DeleteImage', () => {
   });
 
   it('keeps the catalog entry when the registry is unavailable', async () => {
-    registry.failure = new RegistryUnavailableError('registry http://127.0.0.1:1 is unreachable (ECONNREFUSED)');
+    registry.failure = new RegistryUnavailableError(
+      'registry http://127.0.0.1:1 is unreachable (ECONNREFUSED)',
+    );
 
     const result = await deleteImage.execute({ reference: 'alice/app' });
 
-    expect(result).toMatchObject({ ok: false, error: { code: 'REGISTRY_UNAVAILABLE', fields: { repository: 'alice/app' } } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'REGISTRY_UNAVAILABLE', fields: { repository: 'alice/app' } },
+    });
     expect(!result.ok && result.error.cause).toBe(registry.failure);
     expect((await catalog.find('alice/app'))?.tags).toHaveLength(2);
   });

@@ -43,18 +43,27 @@ describe('FindImage', () => {
   ])('fails with TAG_NOT_FOUND for "%s", naming %s', async (reference, missing) => {
     const result = await findImage.execute({ reference });
 
-    expect(result).toMatchObject({ ok: false, error: { code: 'TAG_NOT_FOUND', fields: { reference: missing } } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'TAG_NOT_FOUND', fields: { reference: missing } },
+    });
   });
 
   it('fails with IMAGE_NOT_FOUND for a repository the catalog lacks', async () => {
     const result = await findImage.execute({ reference: 'alice/other:v1' });
 
-    expect(result).toMatchObject({ ok: false, error: { code: 'IMAGE_NOT_FOUND', fields: { repository: 'alice/other' } } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'IMAGE_NOT_FOUND', fields: { repository: 'alice/other' } },
+    });
   });
 
   it('fails with INVALID_IMAGE_NAME before reading the catalog', async () => {
     const result = await findImage.execute({ reference: 'Alice/App' });
 
-    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_IMAGE_NAME', fields: { value: 'Alice/App' } } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_IMAGE_NAME', fields: { value: 'Alice/App' } },
+    });
   });
 });

@@ -19,7 +19,10 @@ describe('ListImages', () => {
   it('groups every repository by owner when no owner is given', async () => {
     const result = await listImages.execute({ owner: '' });
 
-    expect(result.ok && result.value.map((group) => [group.owner, group.repositories.map((r) => r.name)])).toEqual([
+    expect(
+      result.ok &&
+        result.value.map((group) => [group.owner, group.repositories.map((r) => r.name)]),
+    ).toEqual([
       ['alice', ['alice/app', 'alice/tools/cli']],
       ['bob', ['bob/web']],
     ]);
@@ -29,13 +32,19 @@ describe('ListImages', () => {
     const result = await listImages.execute({ owner: 'alice' });
 
     expect(result.ok && result.value).toHaveLength(1);
-    expect(result.ok && result.value[0]?.repositories.map((r) => r.name)).toEqual(['alice/app', 'alice/tools/cli']);
+    expect(result.ok && result.value[0]?.repositories.map((r) => r.name)).toEqual([
+      'alice/app',
+      'alice/tools/cli',
+    ]);
   });
 
   it('fails with USER_HAS_NO_IMAGES naming an owner who has none', async () => {
     const result = await listImages.execute({ owner: 'carol' });
 
-    expect(result).toMatchObject({ ok: false, error: { code: 'USER_HAS_NO_IMAGES', fields: { owner: 'carol' } } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'USER_HAS_NO_IMAGES', fields: { owner: 'carol' } },
+    });
     expect(!result.ok && result.error.message).toBe('user "carol" has no images');
   });
 

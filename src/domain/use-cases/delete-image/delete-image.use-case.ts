@@ -58,7 +58,9 @@ export class DeleteImage {
       if (error instanceof TagSharesManifestError) {
         return failure(tagSharesManifest(name, error.tag, error.otherTags));
       }
-      if (error instanceof RegistryUnavailableError) return failure(registryUnavailable(name, error));
+      if (error instanceof RegistryUnavailableError) {
+        return failure(registryUnavailable(name, error));
+      }
       throw error;
     }
 
