@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { MongooseImageCatalog } from '../adapters/mongo/mongoose-image-catalog.js';
 import { repositoryModel } from '../adapters/mongo/repository.schema.js';
 import { HttpRegistryClient } from '../adapters/registry/http-registry-client.js';
-import { anonymousRegistryAccess } from '../adapters/registry/registry-authorizer.js';
+import type { RegistryAuthorizer } from '../adapters/registry/registry-authorizer.js';
 import type { Clock } from '../domain/ports/clock.port.js';
 import type { ImageCatalog } from '../domain/ports/image-catalog.port.js';
 import type { RegistryClient } from '../domain/ports/registry-client.port.js';
@@ -13,18 +13,27 @@ import { DeleteImage } from '../domain/use-cases/delete-image/delete-image.use-c
 import { FindImage } from '../domain/use-cases/find-image/find-image.use-case.js';
 import { ListImages } from '../domain/use-cases/list-images/list-images.use-case.js';
 import type { ServiceConfig } from './config/service-config.js';
+import { bindNotifications } from './notifications.js';
+import { bindTokenServer } from './token-bindings.js';
+import type { TokenServerResources } from './token-server.js';
 import { TOKENS } from './tokens.js';
 
 const systemClock: Clock = { now: () => new Date() };
 
 /** Binds every port to its adapter and every use case to its ports; all are singletons. */
-export function createContainer(config: ServiceConfig, logger: Logger, connection: Connection) {
+export function createContainer(
+  config: ServiceConfig,
+  logger: Logger,
+  connection: Connection,
+  tokenServer: TokenServerResources,
+) {
   const container = new Container({ defaultScope: 'Singleton' });
 
   container.bind(TOKENS.Config).toConstantValue(config);
   container.bind(TOKENS.Logger).toConstantValue(logger);
   container.bind(TOKENS.MongoConnection).toConstantValue(connection);
   container.bind<Clock>(TOKENS.Clock).toConstantValue(systemClock);
+  bindTokenServer(container, tokenServer);
 
   container
     .bind<ImageCatalog>(TOKENS.ImageCatalog)
@@ -33,13 +42,13 @@ export function createContainer(config: ServiceConfig, logger: Logger, connectio
       [TOKENS.MongoConnection],
     );
   container.bind<RegistryClient>(TOKENS.RegistryClient).toResolvedValue(
-    (settings: ServiceConfig) =>
+    (settings: ServiceConfig, authorizer: RegistryAuthorizer) =>
       new HttpRegistryClient({
         baseUrl: settings.registryUrl,
         timeoutMs: settings.registryTimeoutMs,
-        authorizer: anonymousRegistryAccess,
+        authorizer,
       }),
-    [TOKENS.Config],
+    [TOKENS.Config, TOKENS.RegistryAuthorizer],
   );
 
   container
@@ -55,6 +64,7 @@ export function createContainer(config: ServiceConfig, logger: Logger, connectio
         new DeleteImage(catalog, registry, clock),
       [TOKENS.ImageCatalog, TOKENS.RegistryClient, TOKENS.Clock],
     );
+  bindNotifications(container);
 
   return container;
 }

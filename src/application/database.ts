@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { startEmbeddedMongoServer } from '../adapters/mongo/embedded-mongo-server.js';
 import { connectMongo } from '../adapters/mongo/mongo-connection.js';
 import { redactUri } from '../adapters/mongo/redact-uri.js';
+import { ensureProcessedEventIndexes } from '../adapters/mongo/processed-event.schema.js';
 import { ensureRepositoryIndexes } from '../adapters/mongo/repository.schema.js';
 import type { ServiceConfig } from './config/service-config.js';
 
@@ -26,6 +27,7 @@ export async function openDatabase(config: ServiceConfig, logger: Logger): Promi
       serverSelectionTimeoutMs: config.mongodbTimeoutMs,
     });
     await ensureRepositoryIndexes(connection);
+    await ensureProcessedEventIndexes(connection);
     logger.info({ uri: redactUri(uri) }, 'catalog database ready');
 
     return {

@@ -1,12 +1,19 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 import { freePort } from '../support/processes.js';
 import { isolatedDatabaseUri } from '../support/mongodb.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
+// The service writes its generated key and secret here rather than into the repository.
+const DATA_DIR = mkdtempSync(join(tmpdir(), 'npm-start-'));
+
+afterAll(() => rmSync(DATA_DIR, { recursive: true, force: true }));
 
 interface Finished {
   code: number | null;
@@ -24,7 +31,7 @@ async function runCommand(
   // A process group of its own, so that the signal reaches npm's children too.
   const child = spawn(command, args, {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, DATA_DIR, ...env },
     detached: true,
   });
   let stdout = '';
@@ -78,6 +85,7 @@ describe('npm start', () => {
         cwd: ROOT,
         env: {
           ...process.env,
+          DATA_DIR,
           MONGODB_URI: isolatedDatabaseUri('signal'),
           GRPC_ADDR: '127.0.0.1:0',
           HTTP_ADDR: '127.0.0.1:0',

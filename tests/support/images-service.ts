@@ -1,3 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { createChannel, createClient, type Channel } from 'nice-grpc';
 
 import { ImagesAPIDefinition, type ImagesAPIClient } from '../../generated/images_api.js';
@@ -28,7 +32,11 @@ export async function startServiceUnderTest(
   env: Record<string, string> = {},
 ): Promise<ServiceUnderTest> {
   const mongodbUri = env['MONGODB_URI'] ?? isolatedDatabaseUri('service');
+  // The generated key and secret go to a directory of the test's own, not the repository.
+  const scratch =
+    env['DATA_DIR'] === undefined ? await mkdtemp(join(tmpdir(), 'service-')) : undefined;
   const config = loadServiceConfig({
+    ...(scratch === undefined ? {} : { DATA_DIR: scratch }),
     GRPC_ADDR: '127.0.0.1:0',
     HTTP_ADDR: '127.0.0.1:0',
     LOG_LEVEL: 'debug',
@@ -50,6 +58,7 @@ export async function startServiceUnderTest(
     stop: async () => {
       channel.close();
       await service.stop();
+      if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
     },
   };
 }

@@ -1,11 +1,37 @@
 import type { ImageRepository, TagRecord } from '../../domain/catalog/image-repository.js';
-import type { ImageCatalog, TagPush } from '../../domain/ports/image-catalog.port.js';
+import type {
+  ImageCatalog,
+  ManifestPush,
+  TagPull,
+  TagPush,
+} from '../../domain/ports/image-catalog.port.js';
 import { KeyedSerializer } from './keyed-serializer.js';
-import { tagKey, type RepositoryDocument, type RepositoryModel, type TagDocument } from './repository.schema.js';
+import { pruneDeletions } from './prune-deletions.js';
+import {
+  digestKey,
+  tagKey,
+  type RepositoryDocument,
+  type RepositoryModel,
+  type TagDocument,
+} from './repository.schema.js';
+import {
+  notDeletedSince,
+  tagDocument,
+  tagPushUpdate,
+  type Filter,
+  type Update,
+} from './tag-push-update.js';
 
 const DUPLICATE_KEY = 11000;
 
-/** The image catalog in MongoDB (or a wire-compatible server), one document per repository. */
+/**
+ * The image catalog in MongoDB (or a wire-compatible server), one document per repository.
+ *
+ * Every write is one atomic conditional update: the condition compares the event's time with
+ * what the document holds, so that concurrent writers on MongoDB never undo a later change.
+ * Deletions are remembered in the document itself (`deletedTags`, `deletedDigests`,
+ * `deletedAt`) for the same reason: a push and the deletion it lost to are judged in one update.
+ */
 export class MongooseImageCatalog implements ImageCatalog {
   // Writes to one repository queue here; see KeyedSerializer for why MongoDB alone would not.
   private readonly writes = new KeyedSerializer();
@@ -20,71 +46,185 @@ export class MongooseImageCatalog implements ImageCatalog {
 
   async find(name: string): Promise<ImageRepository | undefined> {
     const document = await this.repositories.findById(name).lean();
-    if (document === null || Object.keys(document.tags).length === 0) return undefined;
+    if (document === null || Object.keys(document.tags ?? {}).length === 0) return undefined;
     return toImageRepository(document);
   }
 
   async recordTagPush(push: TagPush): Promise<boolean> {
-    return this.writes.run(push.repository, () => this.applyTagPush(push));
+    const { filter, update } = tagPushUpdate(push);
+    return this.writes.run(push.repository, () => this.upsertWhere(filter, update));
   }
 
-  async remove(name: string): Promise<boolean> {
-    return this.writes.run(name, async () => {
-      const result = await this.repositories.deleteOne({ _id: name });
-      return result.deletedCount > 0;
+  async recordTagPushes(pushes: readonly TagPush[]): Promise<string[]> {
+    const first = pushes[0];
+    if (first === undefined) return [];
+
+    return this.writes.run(first.repository, async () => {
+      // A repository the catalog has never seen has no tag or deletion to compare with: one
+      // insert holds every tag (FerretDB scans the collection for each update, not for this).
+      const document = {
+        _id: first.repository,
+        owner: first.owner,
+        tags: Object.fromEntries(pushes.map((push) => [tagKey(push.tag), tagDocument(push)])),
+        updated: new Date(Math.max(...pushes.map((push) => push.pushedAt.getTime()))),
+      };
+      try {
+        await this.repositories.collection.insertOne(document as never);
+        return pushes.map((push) => push.tag);
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+
+      const applied: string[] = [];
+      for (const push of pushes) {
+        const { filter, update } = tagPushUpdate(push);
+        if (await this.upsertWhere(filter, update)) applied.push(push.tag);
+      }
+      return applied;
+    });
+  }
+
+  async recordManifestPush(push: ManifestPush): Promise<boolean> {
+    const manifest = `manifests.${digestKey(push.digest)}`;
+
+    const filter = {
+      _id: push.repository,
+      $and: [
+        {
+          $or: [
+            { [manifest]: { $exists: false } },
+            { [`${manifest}.pushedAt`]: { $lt: push.pushedAt } },
+          ],
+        },
+        ...notDeletedSince(push.digest, push.pushedAt),
+      ],
+    };
+    const { digest, mediaType, size, pushedAt } = push;
+    const update = {
+      $set: { [manifest]: { digest, mediaType, size, pushedAt }, owner: push.owner },
+    };
+
+    return this.writes.run(push.repository, () => this.upsertWhere(filter, update));
+  }
+
+  async recordPull(pull: TagPull): Promise<boolean> {
+    const tag = `tags.${tagKey(pull.tag)}`;
+
+    return this.writes.run(pull.repository, async () => {
+      const result = await this.repositories.updateOne(
+        { _id: pull.repository, [tag]: { $exists: true } },
+        { $inc: { [`${tag}.pulls`]: 1 }, $max: { [`${tag}.lastPulledAt`]: pull.pulledAt } },
+      );
+      return result.modifiedCount > 0;
     });
   }
 
   async removeTag(name: string, tag: string, at: Date): Promise<boolean> {
-    return this.writes.run(name, () => this.applyTagRemoval(name, tag, at));
+    const path = `tags.${tagKey(tag)}`;
+    const deleted = { [`deletedTags.${tagKey(tag)}`]: at, lastDeletionAt: at };
+
+    return this.writes.run(name, async () => {
+      const removed = await this.repositories.updateOne(
+        { _id: name, [`${path}.pushedAt`]: { $lte: at } },
+        { $unset: { [path]: '' }, $max: { updated: at, ...deleted } },
+      );
+      if (removed.modifiedCount > 0) return true;
+
+      // No such tag, or a newer one that needs no reminder: remember the deletion for a push
+      // that is older but arrives later.
+      await this.upsertWhere({ _id: name, [path]: { $exists: false } }, { $max: deleted });
+      return false;
+    });
   }
 
-  private async applyTagPush(push: TagPush): Promise<boolean> {
-    const path = `tags.${tagKey(push.tag)}`;
+  async removeDigest(name: string, digest: string, at: Date): Promise<boolean> {
+    const key = digestKey(digest);
 
-    // The tag moves only when this push is newer than the stored one: replays change nothing.
-    const newerThanStored = {
-      _id: push.repository,
-      $or: [{ [path]: { $exists: false } }, { [`${path}.pushedAt`]: { $lt: push.pushedAt } }],
-    };
-    const update = {
-      $set: {
-        [`${path}.name`]: push.tag,
-        [`${path}.digest`]: push.digest,
-        [`${path}.mediaType`]: push.mediaType,
-        [`${path}.size`]: push.size,
-        [`${path}.pushedAt`]: push.pushedAt,
-      },
-      $max: { updated: push.pushedAt },
-      $setOnInsert: { owner: push.owner },
-    };
+    return this.writes.run(name, async () => {
+      // Remembered first: a push of the digest that races the removals below then loses.
+      await this.upsertWhere(
+        { _id: name },
+        { $max: { [`deletedDigests.${key}`]: at, lastDeletionAt: at } },
+      );
+      await this.repositories.updateOne(
+        { _id: name, [`manifests.${key}.pushedAt`]: { $lte: at } },
+        { $unset: { [`manifests.${key}`]: '' } },
+      );
 
+      const tags = await this.storedTags(name);
+      let removed = false;
+      for (const tag of tags.filter(
+        (stored) => stored.digest === digest && stored.pushedAt <= at,
+      )) {
+        const path = `tags.${tagKey(tag.name)}`;
+        // The tag is known up to its push; a different push of it, made between that push and
+        // this deletion, still applies when it arrives late.
+        const result = await this.repositories.updateOne(
+          { _id: name, [`${path}.digest`]: digest, [`${path}.pushedAt`]: { $lte: at } },
+          {
+            $unset: { [path]: '' },
+            $max: { updated: at, [`deletedTags.${tagKey(tag.name)}`]: tag.pushedAt },
+          },
+        );
+        removed ||= result.modifiedCount > 0;
+      }
+      return removed;
+    });
+  }
+
+  async remove(name: string, at: Date): Promise<boolean> {
+    return this.writes.run(name, async () => {
+      // Remembered first, so that no push older than the deletion can land after the removals.
+      await this.upsertWhere({ _id: name }, { $max: { deletedAt: at, lastDeletionAt: at } });
+
+      const document = await this.repositories.findById(name, { tags: 1, manifests: 1 }).lean();
+      const manifests = Object.entries(document?.manifests ?? {});
+      for (const [key] of manifests.filter(([, stored]) => stored.pushedAt <= at)) {
+        await this.repositories.updateOne(
+          { _id: name, [`manifests.${key}.pushedAt`]: { $lte: at } },
+          { $unset: { [`manifests.${key}`]: '' } },
+        );
+      }
+
+      let removed = false;
+      for (const tag of Object.values(document?.tags ?? {}).filter((t) => t.pushedAt <= at)) {
+        const path = `tags.${tagKey(tag.name)}`;
+        const result = await this.repositories.updateOne(
+          { _id: name, [`${path}.pushedAt`]: { $lte: at } },
+          { $unset: { [path]: '' }, $max: { updated: at } },
+        );
+        removed ||= result.modifiedCount > 0;
+      }
+      return removed;
+    });
+  }
+
+  async pruneDeletions(before: Date): Promise<number> {
+    return pruneDeletions(this.repositories, this.writes, before);
+  }
+
+  private async storedTags(name: string): Promise<TagDocument[]> {
+    const document = await this.repositories.findById(name, { tags: 1 }).lean();
+    return Object.values(document?.tags ?? {});
+  }
+
+  /**
+   * Applies `update` to the document matching `filter`, creating it when no document has the
+   * id yet. Resolves to whether anything was written.
+   */
+  private async upsertWhere(filter: Filter, update: Update): Promise<boolean> {
     try {
-      const result = await this.repositories.updateOne(newerThanStored, update, { upsert: true });
+      const result = await this.repositories.updateOne(filter, update, { upsert: true });
       return result.modifiedCount + result.upsertedCount > 0;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
 
     // The upsert found no match and its insert hit an existing document: either that document
-    // holds a newer push, or a concurrent upsert created it first. Without upsert, the
+    // fails the condition, or a concurrent upsert created it first. Without upsert, the
     // condition decides against the document as it now is.
-    const retried = await this.repositories.updateOne(newerThanStored, update);
+    const retried = await this.repositories.updateOne(filter, update);
     return retried.modifiedCount > 0;
-  }
-
-  private async applyTagRemoval(name: string, tag: string, at: Date): Promise<boolean> {
-    const path = `tags.${tagKey(tag)}`;
-
-    const result = await this.repositories.updateOne(
-      { _id: name, [path]: { $exists: true } },
-      { $unset: { [path]: '' }, $max: { updated: at } },
-    );
-    if (result.modifiedCount === 0) return false;
-
-    // The condition keeps a tag pushed meanwhile from being deleted with the document.
-    await this.repositories.deleteOne({ _id: name, tags: {} });
-    return true;
   }
 }
 
@@ -109,5 +249,7 @@ function toTagRecord(tag: TagDocument): TagRecord {
 }
 
 function isDuplicateKey(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && error.code === DUPLICATE_KEY;
+  return (
+    typeof error === 'object' && error !== null && 'code' in error && error.code === DUPLICATE_KEY
+  );
 }

@@ -21,6 +21,24 @@ export interface RepositoryDocument {
   owner: string;
   tags: Record<string, TagDocument>;
   updated: Date;
+  /** Manifests pushed by digest alone, keyed by digestKey(digest). */
+  manifests?: Record<string, ManifestDocument>;
+  /** When each tag was last deleted, keyed by tagKey(tag); see ImageCatalog on ordering. */
+  deletedTags?: Record<string, Date>;
+  /** When each manifest was last deleted, keyed by digestKey(digest). */
+  deletedDigests?: Record<string, Date>;
+  /** When the whole repository was last deleted. */
+  deletedAt?: Date;
+  /** The latest of all deletion times, so that pruning can drop a whole document in one query. */
+  lastDeletionAt?: Date;
+}
+
+/** A manifest pushed by digest alone, such as a platform manifest under an index. */
+export interface ManifestDocument {
+  digest: string;
+  mediaType: string;
+  size: number;
+  pushedAt: Date;
 }
 
 const tagSchema = new Schema<TagDocument>(
@@ -36,12 +54,28 @@ const tagSchema = new Schema<TagDocument>(
   { _id: false },
 );
 
+const manifestSchema = new Schema<ManifestDocument>(
+  {
+    digest: { type: String, required: true },
+    mediaType: { type: String, required: true },
+    size: { type: Number, required: true },
+    pushedAt: { type: Date, required: true },
+  },
+  { _id: false },
+);
+
+// A document that only remembers deletions has no owner and no `updated`: readers never see it.
 const repositorySchema = new Schema<RepositoryDocument>(
   {
     _id: { type: String, required: true },
     owner: { type: String, required: true },
     tags: { type: Map, of: tagSchema, default: {} },
     updated: { type: Date, required: true },
+    manifests: { type: Map, of: manifestSchema },
+    deletedTags: { type: Map, of: Date },
+    deletedDigests: { type: Map, of: Date },
+    deletedAt: { type: Date },
+    lastDeletionAt: { type: Date },
   },
   { collection: 'repositories', versionKey: false, autoIndex: false },
 );
@@ -65,4 +99,9 @@ export async function ensureRepositoryIndexes(connection: Connection): Promise<v
 /** The map key of a tag: tags may contain ".", which MongoDB reads as a path separator. */
 export function tagKey(tag: string): string {
   return tag.replaceAll('.', '%2E');
+}
+
+/** The map key of a digest: an algorithm such as `sha256+b64u.x` may contain "." as well. */
+export function digestKey(digest: string): string {
+  return digest.replaceAll('.', '%2E');
 }

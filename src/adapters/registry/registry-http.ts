@@ -1,6 +1,13 @@
 import { RegistryUnavailableError } from '../../domain/ports/registry-client.port.js';
 import type { RegistryAuthorizer } from './registry-authorizer.js';
 
+/**
+ * The User-Agent of every request the service makes to the registry. The registry reports it in
+ * its notifications, which is how ingestion tells the service's own manifest reads (a HEAD is a
+ * "pull" to the registry) from users' pulls.
+ */
+export const SERVICE_USER_AGENT = 'images-service';
+
 export interface RegistryHttpOptions {
   readonly baseUrl: URL;
   readonly timeoutMs: number;
@@ -35,7 +42,7 @@ export async function sendRegistryRequest(
 ): Promise<RegistryAnswer> {
   const url = new URL(request.path, options.baseUrl);
   const authorization = await options.authorizer.authorization(request.scope);
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { 'user-agent': SERVICE_USER_AGENT };
   if (authorization !== undefined) headers['authorization'] = authorization;
   if (request.accept !== undefined) headers['accept'] = request.accept.join(', ');
 

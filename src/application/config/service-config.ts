@@ -1,6 +1,8 @@
 import { redactUri } from '../../adapters/mongo/redact-uri.js';
+import { loadAuthConfig, type AuthConfig } from './auth-config.js';
 import { ConfigError } from './config-error.js';
 import { EnvReader, type ListenAddress } from './env-reader.js';
+import { loadNotificationConfig, type NotificationConfig } from './notification-config.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -16,6 +18,10 @@ export interface ServiceConfig {
   readonly registryUrl: URL;
   readonly registryTimeoutMs: number;
   readonly logLevel: LogLevel;
+  /** The token server: keys, policy and where passwords are checked. */
+  readonly auth: AuthConfig;
+  /** The notification endpoint, event retention and reconciliation. */
+  readonly notifications: NotificationConfig;
 }
 
 /** Parses the environment once, at start-up; throws ConfigError naming every bad variable. */
@@ -23,6 +29,7 @@ export function loadServiceConfig(
   env: Readonly<Record<string, string | undefined>>,
 ): ServiceConfig {
   const reader = new EnvReader(env);
+  const httpAddress = reader.listenAddress('HTTP_ADDR', '0.0.0.0:5002');
 
   const config: ServiceConfig = {
     mongodbUri: mongodbUri(reader),
@@ -30,10 +37,12 @@ export function loadServiceConfig(
     dataDir: reader.string('DATA_DIR', './data'),
     // 50050 is the port FogCore's clients are configured with.
     grpcAddress: reader.listenAddress('GRPC_ADDR', '0.0.0.0:50050'),
-    httpAddress: reader.listenAddress('HTTP_ADDR', '0.0.0.0:5002'),
+    httpAddress,
     registryUrl: reader.url('REGISTRY_URL', 'http://127.0.0.1:5000', ['http:', 'https:']),
     registryTimeoutMs: reader.integer('REGISTRY_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),
     logLevel: reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    auth: loadAuthConfig(reader, httpAddress),
+    notifications: loadNotificationConfig(reader),
   };
 
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);

@@ -1,22 +1,38 @@
 import type { ImageRepository } from '../catalog/image-repository.js';
 
-/** A manifest that a tag was seen to point at. */
-export interface TagPush {
+/** A manifest the registry stored, as a push by digest (no tag) reports it. */
+export interface ManifestPush {
   readonly repository: string;
   /** The repository's first path component. */
   readonly owner: string;
-  readonly tag: string;
   readonly digest: string;
   readonly mediaType: string;
   readonly size: number;
   readonly pushedAt: Date;
 }
 
+/** A manifest that a tag was seen to point at. */
+export interface TagPush extends ManifestPush {
+  readonly tag: string;
+}
+
+/** One pull of a manifest through a tag. */
+export interface TagPull {
+  readonly repository: string;
+  readonly tag: string;
+  readonly pulledAt: Date;
+}
+
 /**
  * The stored catalog of the registry's repositories.
  *
- * Only repositories with at least one tag exist for readers. Every method rejects with the
- * storage's own error when the store cannot be reached; callers treat that as unexpected.
+ * Only repositories with at least one tag exist for readers. Every write is ordered by the time
+ * it carries, not by when it arrives: a write never undoes a later one, so replayed and
+ * reordered registry events leave the catalog as the registry is. To that end the catalog
+ * remembers deletions (of a tag, a digest, a repository) until `pruneDeletions` forgets them.
+ * Times compare at millisecond precision; on a tie a deletion wins and a push loses to what is
+ * stored. Every method rejects with the storage's own error when the store cannot be reached;
+ * callers treat that as unexpected.
  */
 export interface ImageCatalog {
   /**
@@ -29,17 +45,50 @@ export interface ImageCatalog {
   find(name: string): Promise<ImageRepository | undefined>;
 
   /**
-   * Points `push.tag` at `push.digest` unless the stored tag was pushed at the same time or
-   * later, so that replayed and reordered pushes change nothing. Resolves to whether it applied.
+   * Points `push.tag` at `push.digest` unless something at least as recent is known: the stored
+   * tag, or a deletion of the tag, of the digest or of the repository. Resolves to whether it
+   * applied.
    */
   recordTagPush(push: TagPush): Promise<boolean>;
 
-  /** Removes the repository; resolves to false when there was none. */
-  remove(name: string): Promise<boolean>;
+  /**
+   * Records pushes of distinct tags of one repository, each as recordTagPush would, and in a
+   * single write when the catalog knows nothing of the repository yet (as when a catalog is
+   * first filled from a registry). Resolves to the tags that applied.
+   */
+  recordTagPushes(pushes: readonly TagPush[]): Promise<string[]>;
 
   /**
-   * Removes one tag of the repository, which counts as a change at `at`; the repository goes
-   * with its last tag. Resolves to false when it had no such tag.
+   * Remembers a manifest pushed by digest alone (such as a platform manifest under an index),
+   * with the same ordering rules as a tag push; it adds no tag. Resolves to whether it applied.
+   */
+  recordManifestPush(push: ManifestPush): Promise<boolean>;
+
+  /** Counts a pull of the tag and keeps its latest time; resolves to false for an unknown tag. */
+  recordPull(pull: TagPull): Promise<boolean>;
+
+  /**
+   * Removes one tag unless it was pushed after `at`, which counts as a change of the repository,
+   * and remembers that the tag was deleted at `at`. Resolves to whether a tag was removed.
    */
   removeTag(name: string, tag: string, at: Date): Promise<boolean>;
+
+  /**
+   * Removes the manifest `digest` as deleted at `at`: every tag pointing at it and not pushed
+   * later, and the manifest itself if it was pushed by digest. Resolves to whether a tag went.
+   */
+  removeDigest(name: string, digest: string, at: Date): Promise<boolean>;
+
+  /**
+   * Removes the repository as deleted at `at`: everything in it not pushed later. Resolves to
+   * whether it had a tag to remove.
+   */
+  remove(name: string, at: Date): Promise<boolean>;
+
+  /**
+   * Forgets deletions made before `before`, and the repositories that hold nothing else; after
+   * that, an event older than the deletion it lost to would apply again. Resolves to how many
+   * repositories it touched.
+   */
+  pruneDeletions(before: Date): Promise<number>;
 }

@@ -51,6 +51,8 @@ export class DeleteImage {
       return failure(tagNotFound(name, tag));
     }
 
+    // Taken before the registry deletes: a push that lands after that is newer and stays.
+    const deletedAt = this.clock.now();
     try {
       if (tag === undefined) await this.registry.deleteRepository(name);
       else await this.registry.deleteTag(name, tag);
@@ -64,8 +66,9 @@ export class DeleteImage {
       throw error;
     }
 
-    if (tag === undefined) await this.catalog.remove(name);
-    else await this.catalog.removeTag(name, tag, this.clock.now());
+    // The registry's own delete events for these manifests arrive later and change nothing more.
+    if (tag === undefined) await this.catalog.remove(name, deletedAt);
+    else await this.catalog.removeTag(name, tag, deletedAt);
 
     return success(tag === undefined ? { repository: name } : { repository: name, tag });
   }

@@ -1,0 +1,146 @@
+import { invalidEvent, type EventError } from '../../events/event-error.js';
+import { MANIFEST_MEDIA_TYPES, type RegistryEvent } from '../../events/registry-event.js';
+import type { Clock } from '../../ports/clock.port.js';
+import type { ImageCatalog } from '../../ports/image-catalog.port.js';
+import type { ProcessedEvents } from '../../ports/processed-events.port.js';
+import { failure, success, type Result } from '../../shared/result.js';
+import { readEventTarget } from './event-target.js';
+
+/** Why an event was acknowledged without touching the catalog. */
+export type IgnoredReason =
+  'not-a-manifest' | 'pull-by-digest' | 'own-read' | 'mount' | 'unknown-action';
+
+export interface IngestOptions {
+  /**
+   * The User-Agent of the service's own registry requests. Registries report a HEAD of a
+   * manifest as a pull; the service's own (reconciliation, deletes) are not users' pulls.
+   */
+  readonly ownUserAgent: string;
+}
+
+/**
+ * What one event did. `unchanged`: the catalog already knew as much or more (a replay, an event
+ * overtaken by a later one, a delete of what is gone). `duplicate`: a pull seen before.
+ */
+export type IngestOutcome =
+  | { readonly effect: 'applied' | 'unchanged' | 'duplicate' }
+  | { readonly effect: 'ignored'; readonly reason: IgnoredReason };
+
+const APPLIED: IngestOutcome = { effect: 'applied' };
+const UNCHANGED: IngestOutcome = { effect: 'unchanged' };
+const DUPLICATE: IngestOutcome = { effect: 'duplicate' };
+
+/**
+ * Applies one registry notification to the catalog.
+ *
+ * A push of a manifest or index with a tag points the tag at it; without a tag the manifest is
+ * remembered untagged. A delete with a tag removes that tag, with a digest every tag pointing at
+ * it, with neither the repository. A pull through a tag counts for that tag (a client that
+ * resolves the tag with HEAD, then fetches by digest, counts once); the service's own reads do
+ * not count. Every effect is ordered by the event's own time, so replays and reordering change
+ * nothing; pulls, whose count a replay would raise, are deduplicated by event id instead. Blob
+ * events, mounts and unknown actions are ignored. Fails with INVALID_EVENT when an event the
+ * catalog would act on carries a malformed name; the storage's errors propagate.
+ */
+export class IngestRegistryEvent {
+  constructor(
+    private readonly catalog: ImageCatalog,
+    private readonly processed: ProcessedEvents,
+    private readonly clock: Clock,
+    private readonly options: IngestOptions,
+  ) {}
+
+  async execute(event: RegistryEvent): Promise<Result<IngestOutcome, EventError>> {
+    switch (event.action) {
+      case 'push':
+        return this.push(event);
+      case 'pull':
+        return this.pull(event);
+      case 'delete':
+        return this.delete(event);
+      // A mount links a blob from another repository into this one: no manifest changes.
+      case 'mount':
+        return success(ignored('mount'));
+      default:
+        return success(ignored('unknown-action'));
+    }
+  }
+
+  private async push(event: RegistryEvent): Promise<Result<IngestOutcome, EventError>> {
+    if (!isManifest(event)) return success(ignored('not-a-manifest'));
+
+    const target = readEventTarget(event);
+    if (!target.ok) return target;
+    const { repository, owner, tag, digest } = target.value;
+    if (digest === undefined) return failure(invalidEvent(event.id, 'digest', '', 'is required'));
+    const size = event.size ?? -1;
+    if (!Number.isSafeInteger(size) || size < 0) {
+      return failure(invalidEvent(event.id, 'size', String(event.size), 'expected a byte count'));
+    }
+
+    const manifest = {
+      repository,
+      owner,
+      digest,
+      mediaType: event.mediaType as string,
+      size,
+      pushedAt: event.occurredAt,
+    };
+    const applied =
+      tag === undefined
+        ? await this.catalog.recordManifestPush(manifest)
+        : await this.catalog.recordTagPush({ ...manifest, tag });
+    return success(applied ? APPLIED : UNCHANGED);
+  }
+
+  private async pull(event: RegistryEvent): Promise<Result<IngestOutcome, EventError>> {
+    if (!isManifest(event)) return success(ignored('not-a-manifest'));
+    // A pull by digest names no tag to count it for, such as a platform manifest under an index.
+    const tag = event.tag;
+    if (tag === undefined) return success(ignored('pull-by-digest'));
+    if (event.userAgent === this.options.ownUserAgent) return success(ignored('own-read'));
+
+    const target = readEventTarget(event);
+    if (!target.ok) return target;
+    const { repository } = target.value;
+
+    // Counting is the one effect a replay would repeat, so the id is claimed before it.
+    if (!(await this.processed.claim(event.id, this.clock.now()))) return success(DUPLICATE);
+    try {
+      const counted = await this.catalog.recordPull({
+        repository,
+        tag,
+        pulledAt: event.occurredAt,
+      });
+      return success(counted ? APPLIED : UNCHANGED);
+    } catch (error) {
+      await this.processed.release(event.id).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async delete(event: RegistryEvent): Promise<Result<IngestOutcome, EventError>> {
+    const target = readEventTarget(event);
+    if (!target.ok) return target;
+    const { repository, tag, digest } = target.value;
+
+    // Registries report a tag deleted with its tag, a manifest (or a blob: the event cannot
+    // tell, and no tag points at a blob) with its digest, a repository with neither.
+    let removed: boolean;
+    if (tag !== undefined)
+      removed = await this.catalog.removeTag(repository, tag, event.occurredAt);
+    else if (digest !== undefined) {
+      removed = await this.catalog.removeDigest(repository, digest, event.occurredAt);
+    } else removed = await this.catalog.remove(repository, event.occurredAt);
+
+    return success(removed ? APPLIED : UNCHANGED);
+  }
+}
+
+function isManifest(event: RegistryEvent): boolean {
+  return event.mediaType !== undefined && MANIFEST_MEDIA_TYPES.has(event.mediaType);
+}
+
+function ignored(reason: IgnoredReason): IngestOutcome {
+  return { effect: 'ignored', reason };
+}
