@@ -15,19 +15,16 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import bcrypt from 'bcryptjs';
 
 import { connectMongo } from '../src/adapters/mongo/mongo-connection.js';
 import { ConfigError } from '../src/application/config/config-error.js';
 import { EnvReader } from '../src/application/config/env-reader.js';
-import { freePort, ServerProcess } from '../tests/support/processes.js';
 import { renderAuthReport } from './auth-report.js';
 import { closedLoop, openLoop, type Measurement, type Operation } from './load-runs.js';
-import { buildService } from './service-process.js';
+import { buildService, startServiceProcess } from './service-process.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PASSWORD = 'bench-password';
 const SERVICE = 'registry.docker.com';
 const OPEN_LOOP_CONNECTIONS = 128;
@@ -101,25 +98,12 @@ async function benchmark(config: AuthBenchConfig, signal: AbortSignal): Promise<
   const lines = Array.from({ length: config.users }, (_, index) => `user${index}:${hash}`);
   await writeFile(join(directory, 'users.htpasswd'), `${lines.join('\n')}\n`);
 
-  const [grpcPort, httpPort] = [await freePort(), await freePort()];
-  const server = new ServerProcess(
-    'images service',
-    process.execPath,
-    [`${ROOT}dist/src/cli.js`, 'start'],
-    httpPort,
-    {
-      ...process.env,
-      MONGODB_URI: config.mongodbUri,
-      GRPC_ADDR: `127.0.0.1:${grpcPort}`,
-      HTTP_ADDR: `127.0.0.1:${httpPort}`,
-      DATA_DIR: directory,
-      USERS_FILE: join(directory, 'users.htpasswd'),
-      LOG_LEVEL: 'warn',
-    },
-  );
-
   progress('starting the service');
-  await server.start();
+  const service = await startServiceProcess(config.mongodbUri, {
+    DATA_DIR: directory,
+    USERS_FILE: join(directory, 'users.htpasswd'),
+  });
+  const { httpPort } = service;
   try {
     const get = getter(httpPort, config.concurrency);
     const failures: string[] = [];
@@ -190,8 +174,7 @@ async function benchmark(config: AuthBenchConfig, signal: AbortSignal): Promise<
     return failures.length;
   } finally {
     progress('stopping the service');
-    await server.stop();
-    if (server.log !== '') process.stderr.write(`images service output:\n${server.log}\n`);
+    await service.stop();
     await rm(directory, { recursive: true, force: true });
     // The service made its catalog's indexes there; nothing else of the run is kept.
     const connection = await connectMongo(config.mongodbUri, { serverSelectionTimeoutMs: 5_000 });

@@ -38,7 +38,6 @@ import { ConfigError } from '../src/application/config/config-error.js';
 import { ReconcileCatalog } from '../src/domain/use-cases/reconcile-catalog/reconcile-catalog.use-case.js';
 import { RegistryServer } from '../tests/support/registry.js';
 import { driverUpsert, envelopeOf, TagPushes, type TagPushSample } from './event-envelopes.js';
-import { startEventService } from './event-service-process.js';
 import {
   benchDatabaseUri,
   loadEventsBenchConfig,
@@ -47,7 +46,7 @@ import {
 import { renderEventsReport, type EventRun, type ReconcileRun } from './events-report.js';
 import { closedLoop, type Measurement, type Operation } from './load-runs.js';
 import { writeRegistryStorage } from './registry-storage.js';
-import { buildService } from './service-process.js';
+import { buildService, startServiceProcess, type ServiceProcess } from './service-process.js';
 
 const V1_ENVELOPE = 'application/vnd.docker.distribution.events.v1+json';
 
@@ -59,7 +58,7 @@ async function benchmark(config: EventsBenchConfig, signal: AbortSignal): Promis
   const databaseUri = benchDatabaseUri(config.serverUri, 'events');
   const connection = await connectMongo(databaseUri, { serverSelectionTimeoutMs: 5_000 });
   const secret = randomBytes(24).toString('base64url');
-  let service: Awaited<ReturnType<typeof startEventService>> | undefined;
+  let service: ServiceProcess | undefined;
   try {
     const pushes = new TagPushes(config.eventRepositories, 'bench');
     progress(`seeding ${config.eventRepositories} repositories with 10 tags each`);
@@ -67,9 +66,12 @@ async function benchmark(config: EventsBenchConfig, signal: AbortSignal): Promis
     const database = await describeServer(connection);
 
     progress('starting the service');
-    service = await startEventService(databaseUri, secret);
+    service = await startServiceProcess(databaseUri, {
+      NOTIFICATION_SECRETS: secret,
+      LOG_LEVEL: 'error',
+    });
     const viaEndpoint = (eventsPerRequest: number): Operation => {
-      const url = (service as { eventUrl: string }).eventUrl;
+      const url = `http://127.0.0.1:${(service as ServiceProcess).httpPort}/event`;
       return async () => {
         const batch = Array.from({ length: eventsPerRequest }, () => pushes.next());
         const response = await fetch(url, {

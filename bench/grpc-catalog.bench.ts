@@ -20,7 +20,7 @@ import { catalogOperations, expectOk, type OperationUnderTest } from './catalog-
 import { closedLoop, openLoop, type Measurement, type Operation } from './load-runs.js';
 import { rate, renderReport, type OperationResult } from './report.js';
 import { BenchCatalog, repositoryCollection, seedRepositories } from './seed-repositories.js';
-import { buildService, startBenchService, type BenchService } from './service-process.js';
+import { buildService, startServiceProcess, type ServiceProcess } from './service-process.js';
 
 /** Runs the whole benchmark; returns how many runs had failed calls. */
 async function benchmark(config: BenchConfig, signal: AbortSignal): Promise<number> {
@@ -29,7 +29,7 @@ async function benchmark(config: BenchConfig, signal: AbortSignal): Promise<numb
   await buildService();
 
   const connection = await connectMongo(config.databaseUri, { serverSelectionTimeoutMs: 5_000 });
-  let service: BenchService | undefined;
+  let service: ServiceProcess | undefined;
   try {
     const catalog = new BenchCatalog(config.repositories, config.owners);
     const started = Date.now();
@@ -49,7 +49,7 @@ async function benchmark(config: BenchConfig, signal: AbortSignal): Promise<numb
     const database = describeServer(await collection.db.admin().command({ buildInfo: 1 }));
 
     progress('starting the service');
-    service = await startBenchService(config.databaseUri);
+    service = await startServiceProcess(config.databaseUri);
     const { client } = service;
     // One answer that must succeed: it proves the service is up and reads the seeded shape.
     const probe = `${catalog.repositoryName(0)}:latest`;

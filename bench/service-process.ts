@@ -1,15 +1,22 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { createChannel, createClient, type Channel } from 'nice-grpc';
+import { createChannel, createClient } from 'nice-grpc';
 
 import { ImagesAPIDefinition, type ImagesAPIClient } from '../generated/images_api.js';
 import { freePort, ServerProcess } from '../tests/support/processes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const LOG_LINES_SHOWN = 5;
 
-/** The service in a process of its own, and a client generated from protos/ talking to it. */
-export interface BenchService {
+/** The built service in a process of its own, as it runs in production. */
+export interface ServiceProcess {
+  readonly grpcPort: number;
+  readonly httpPort: number;
+  /** A client generated from protos/, talking to the service's gRPC port. */
   readonly client: ImagesAPIClient;
   stop(): Promise<void>;
 }
@@ -20,37 +27,56 @@ export async function buildService(): Promise<void> {
 }
 
 /**
- * Runs the built service, `node dist/src/cli.js`, on free loopback ports. A child process keeps
- * the server off the load generator's event loop, as it would be in production.
+ * Runs `node dist/src/cli.js start` (build it first) on free loopback ports, so that the load
+ * generator and the server do not share an event loop. `env` adds to or overrides the defaults:
+ * LOG_LEVEL=warn and a temporary DATA_DIR removed at stop.
  */
-export async function startBenchService(mongodbUri: string): Promise<BenchService> {
-  const grpcPort = await freePort();
-  const httpPort = await freePort();
+export async function startServiceProcess(
+  mongodbUri: string,
+  env: Record<string, string> = {},
+): Promise<ServiceProcess> {
+  const scratch =
+    env['DATA_DIR'] === undefined ? await mkdtemp(join(tmpdir(), 'bench-')) : undefined;
+  const [grpcPort, httpPort] = [await freePort(), await freePort()];
+
+  // HTTP starts after gRPC, so its port answering means both do.
   const server = new ServerProcess(
     'images service',
     process.execPath,
     [`${ROOT}dist/src/cli.js`, 'start'],
-    grpcPort,
+    httpPort,
     {
       ...process.env,
+      LOG_LEVEL: 'warn',
+      ...(scratch === undefined ? {} : { DATA_DIR: scratch }),
+      ...env,
       MONGODB_URI: mongodbUri,
       GRPC_ADDR: `127.0.0.1:${grpcPort}`,
       HTTP_ADDR: `127.0.0.1:${httpPort}`,
-      LOG_LEVEL: 'warn',
     },
   );
   await server.start();
 
-  const channel: Channel = createChannel(`127.0.0.1:${grpcPort}`);
+  const channel = createChannel(`127.0.0.1:${grpcPort}`);
   return {
+    grpcPort,
+    httpPort,
     client: createClient(ImagesAPIDefinition, channel),
     stop: async () => {
       channel.close();
       await server.stop();
-      // Warnings and errors only (LOG_LEVEL=warn): anything here deserves a look.
-      if (server.log !== '') process.stderr.write(`images service output:\n${server.log}\n`);
+      if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+      reportOutput(server.log);
     },
   };
+}
+
+// Only warnings and errors are logged: anything here deserves a look, the first few suffice.
+function reportOutput(log: string): void {
+  const lines = log.split('\n').filter((line) => line !== '');
+  if (lines.length === 0) return;
+  const shown = lines.slice(0, LOG_LINES_SHOWN).map((line) => line.slice(0, 400));
+  process.stderr.write(`images service output (${lines.length} lines):\n${shown.join('\n')}\n`);
 }
 
 async function run(command: string, args: readonly string[]): Promise<void> {

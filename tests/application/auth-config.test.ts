@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { ConfigError } from '../../src/application/config/config-error.js';
 import { loadServiceConfig } from '../../src/application/config/service-config.js';
-
-function problemsOf(env: Record<string, string>): readonly string[] {
-  try {
-    loadServiceConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+import { configProblems } from '../support/config-problems.js';
 
 describe('the token server configuration', () => {
   it("starts from FogCore's defaults when nothing is set", () => {
@@ -152,11 +142,11 @@ describe('the token server configuration', () => {
       'LOGIN_FAILURE_WINDOW_SECONDS="0": expected an integer from 1 to 86400',
     ],
   ])('rejects %s=%s with a message naming both', (name, value, problem) => {
-    expect(problemsOf({ [name]: value })).toEqual([problem]);
+    expect(configProblems({ [name]: value })).toEqual([problem]);
   });
 
   it('refuses a users file and a Users Service at once', () => {
-    expect(problemsOf({ USERS_FILE: '/u', USERS_SERVICE_ADDR: 'users:1' })).toEqual([
+    expect(configProblems({ USERS_FILE: '/u', USERS_SERVICE_ADDR: 'users:1' })).toEqual([
       'USERS_FILE="/u": cannot be used together with USERS_SERVICE_ADDR',
     ]);
   });

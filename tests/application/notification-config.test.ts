@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
-import { ConfigError } from '../../src/application/config/config-error.js';
 import { loadServiceConfig } from '../../src/application/config/service-config.js';
+import { configProblems } from '../support/config-problems.js';
 
 const load = (env: Record<string, string>) => loadServiceConfig(env).notifications;
-
-function problems(env: Record<string, string>): readonly string[] {
-  try {
-    loadServiceConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe('notification configuration', () => {
   it('defaults to a generated secret, a 1 MiB body limit, a week of retention and no reconciling', () => {
@@ -90,11 +80,11 @@ describe('notification configuration', () => {
       'RECONCILE_INTERVAL="31d": expected a duration such as 90s, 15m, 6h or 7d, from 60s to 30d',
     ],
   ])('refuses %s=%s naming the variable and the value', (variable, value, problem) => {
-    expect(problems({ [variable]: value })).toEqual([problem]);
+    expect(configProblems({ [variable]: value })).toEqual([problem]);
   });
 
   it('refuses a short secret by its position, never quoting it', () => {
-    const found = problems({ NOTIFICATION_SECRETS: 'long-enough-secret-0123,short' });
+    const found = configProblems({ NOTIFICATION_SECRETS: 'long-enough-secret-0123,short' });
 
     expect(found).toEqual([
       'NOTIFICATION_SECRETS="***": expected comma-separated secrets of at least 16 characters ' +

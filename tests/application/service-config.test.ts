@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { ConfigError } from '../../src/application/config/config-error.js';
 import { loadServiceConfig } from '../../src/application/config/service-config.js';
-
-function problemsOf(env: Record<string, string>): readonly string[] {
-  try {
-    loadServiceConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+import { configProblems } from '../support/config-problems.js';
 
 describe('loadServiceConfig', () => {
   it("starts from FogCore's defaults when nothing is set", () => {
@@ -81,15 +71,15 @@ describe('loadServiceConfig', () => {
       'REGISTRY_TIMEOUT_MS="1.5": expected an integer from 100 to 600000',
     ],
   ])('rejects %s=%s with a message naming both', (name, value, problem) => {
-    expect(problemsOf({ [name]: value })).toEqual([expect.stringContaining(problem)]);
+    expect(configProblems({ [name]: value })).toEqual([expect.stringContaining(problem)]);
   });
 
   it('reports every bad variable at once', () => {
-    expect(problemsOf({ GRPC_ADDR: 'x', HTTP_ADDR: 'y', LOG_LEVEL: 'z' })).toHaveLength(3);
+    expect(configProblems({ GRPC_ADDR: 'x', HTTP_ADDR: 'y', LOG_LEVEL: 'z' })).toHaveLength(3);
   });
 
   it('never repeats a password from a bad MONGODB_URI', () => {
-    const problems = problemsOf({ MONGODB_URI: 'mysql://admin:hunter2@db/images' });
+    const problems = configProblems({ MONGODB_URI: 'mysql://admin:hunter2@db/images' });
 
     expect(problems).toEqual([
       'MONGODB_URI="mysql://admin:***@db/images": expected a mongodb:// or mongodb+srv:// URI',

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { Secret } from '../../domain/shared/secret.js';
+import { publishOnce } from '../files/publish-once.js';
 
 const SECRET_FILE = 'notification-secret';
 
@@ -25,7 +26,7 @@ export async function loadOrGenerateNotificationSecret(
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const path = join(dataDir, SECRET_FILE);
 
-  const created = await publish(path, `${randomBytes(32).toString('base64url')}\n`);
+  const created = await publishOnce(path, `${randomBytes(32).toString('base64url')}\n`, 0o600);
 
   const mode = (await stat(path)).mode & 0o777;
   if ((mode & 0o077) !== 0) {
@@ -39,23 +40,4 @@ export async function loadOrGenerateNotificationSecret(
   if (value === '')
     throw new Error(`notification secret "${path}" is empty: delete it to regenerate`);
   return { secret: new Secret(value), path, created };
-}
-
-/**
- * Writes the file whole under a temporary name, then links it into place, which fails rather than
- * overwrite: two processes starting on one DATA_DIR share one secret, and neither reads half a
- * file. Resolves to whether this process created it.
- */
-async function publish(path: string, content: string): Promise<boolean> {
-  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temporary, content, { mode: 0o600, flag: 'wx' });
-  try {
-    await link(temporary, path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  } finally {
-    await unlink(temporary);
-  }
 }

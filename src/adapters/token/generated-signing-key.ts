@@ -2,11 +2,12 @@
 import 'reflect-metadata';
 
 import { createPrivateKey, createPublicKey, randomBytes, webcrypto } from 'node:crypto';
-import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import * as x509 from '@peculiar/x509';
 
+import { publishOnce } from '../files/publish-once.js';
 import { loadSigningKey, type SigningKey } from './signing-key.js';
 
 const EC_P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
@@ -40,13 +41,13 @@ export async function loadOrGenerateSigningKey(
   const created: string[] = [];
   let keyPem = await readIfPresent(keyPath);
   if (keyPem === undefined) {
-    if (await publish(keyPath, await generateKeyPem(), 0o600)) created.push(keyPath);
+    if (await publishOnce(keyPath, await generateKeyPem(), 0o600)) created.push(keyPath);
     keyPem = await readFile(keyPath, 'utf8');
   }
 
   if ((await readIfPresent(certificatePath)) === undefined) {
     const certificate = await selfSignedCertificate(keyPem, now);
-    if (await publish(certificatePath, certificate, 0o644)) created.push(certificatePath);
+    if (await publishOnce(certificatePath, certificate, 0o644)) created.push(certificatePath);
   }
 
   const key = await loadSigningKey({
@@ -108,25 +109,6 @@ async function readIfPresent(path: string): Promise<string | undefined> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
-  }
-}
-
-/**
- * Writes the file whole under a temporary name, then links it into place, which fails rather
- * than overwrite: two processes starting at once on one DATA_DIR end up sharing one key, and
- * neither reads a half-written file. Resolves to whether this process's file won.
- */
-async function publish(path: string, content: string, mode: number): Promise<boolean> {
-  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temporary, content, { mode, flag: 'wx' });
-  try {
-    await link(temporary, path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  } finally {
-    await unlink(temporary);
   }
 }
 
