@@ -40,6 +40,8 @@ export class TokenAuthStack {
     readonly service: ServiceUnderTest,
     readonly key: SigningKey,
     readonly users: FakeUsersService | undefined,
+    /** The service's configuration, for commands that must read the same one. */
+    readonly env: Readonly<Record<string, string>>,
     private readonly directory: string,
   ) {}
 
@@ -86,7 +88,8 @@ export class TokenAuthStack {
     }
 
     const service = await startServiceUnderTest(env);
-    return new TokenAuthStack(registry, service, key, users, directory);
+    const serviceEnv = { ...env, MONGODB_URI: service.mongodbUri };
+    return new TokenAuthStack(registry, service, key, users, serviceEnv, directory);
   }
 
   get realm(): string {

@@ -1,10 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { loadSigningKey } from '../../../src/adapters/token/signing-key.js';
+import { runReconcileCommand } from '../../../src/application/commands/reconcile-command.js';
 import { seedCatalog, tagPush } from '../../support/catalog-seed.js';
 import {
   hmacWithPublicKey,
@@ -151,6 +153,20 @@ describe.each(STACKS)('registry $version with $credentials and $kidFormat key id
     expect(
       await skopeoInspect(`${stack.registry.host}/alice/doomed:v1`, { creds: alice }),
     ).toBeUndefined();
+  });
+
+  it('reconciles the catalog from the registry with tokens it signs itself', async () => {
+    let output = '';
+    const stdout = new Writable({
+      write: (chunk: Buffer, _encoding, done) => done(void (output += chunk.toString())),
+    });
+
+    const code = await runReconcileCommand([], { env: stack.env, stdout, stderr: stdout });
+
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/^added: [1-9]/m);
+    const found = await stack.service.client.find({ name: 'alice/app:v1' });
+    expect(found.status?.code).toBe(200);
   });
 
   describe('forged tokens', () => {
