@@ -28,6 +28,8 @@ export interface TokenAuthStackOptions {
   readonly version: RegistryVersion;
   readonly credentials: CredentialAdapter;
   readonly kidFormat: KeyIdFormat;
+  /** More of the service's variables, over the stack's own. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -87,6 +89,7 @@ export class TokenAuthStack {
       env['ADMIN_USERS'] = 'root';
     }
 
+    Object.assign(env, options.env);
     const service = await startServiceUnderTest(env);
     const serviceEnv = { ...env, MONGODB_URI: service.mongodbUri };
     return new TokenAuthStack(registry, service, key, users, serviceEnv, directory);

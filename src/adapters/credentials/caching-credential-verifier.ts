@@ -54,6 +54,10 @@ export class CachingCredentialVerifier implements CredentialVerifier {
   }
 
   /** Asked every time: a refresh must notice a removed account at once. */
+  get checksStatusWithoutPassword(): boolean {
+    return this.inner.checksStatusWithoutPassword;
+  }
+
   status(username: string): Promise<AccountStatus> {
     return this.inner.status(username);
   }

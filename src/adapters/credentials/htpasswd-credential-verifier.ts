@@ -37,6 +37,8 @@ const DEFAULT_COST = 10;
  * answer takes as long as for a known one.
  */
 export class HtpasswdCredentialVerifier implements CredentialVerifier {
+  // The file tells whether an account exists and which hash it has now.
+  readonly checksStatusWithoutPassword = true;
   private entries = new Map<string, string>();
   private version: FileVersion | undefined;
   private dummyHash = '';

@@ -5,6 +5,7 @@ import type { CredentialVerifier } from '../../domain/ports/credential-verifier.
  * anonymous tokens grant what ANONYMOUS_PULL allows.
  */
 export const noCredentialVerifier: CredentialVerifier = {
+  checksStatusWithoutPassword: true,
   verify: async () => ({ valid: false }),
   status: async () => ({ status: 'gone' }),
 };

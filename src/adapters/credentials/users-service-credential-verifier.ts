@@ -56,9 +56,10 @@ export class UsersServiceCredentialVerifier implements CredentialVerifier {
     );
   }
 
-  // TODO(images-service): the Users Service contract has no password-less lookup, so a refresh
-  // token of its accounts stays valid until it expires (REFRESH_TOKEN_TTL_SECONDS); a
-  // `Lookup(User)` RPC would let refreshes stop as soon as an account is removed.
+  // The contract has no password-less lookup: refresh tokens carry the password, sealed, and a
+  // refresh asks Verify again instead.
+  readonly checksStatusWithoutPassword = false;
+
   async status(): Promise<AccountStatus> {
     return { status: 'unknown' };
   }

@@ -1,6 +1,6 @@
-import { randomBytes, sign } from 'node:crypto';
+import { hkdfSync, randomBytes, sign } from 'node:crypto';
 
-import { SignJWT, jwtVerify, type JWK } from 'jose';
+import { EncryptJWT, jwtDecrypt, type JWK } from 'jose';
 
 import type { ResourceScope } from '../../domain/auth/resource-scope.js';
 import type {
@@ -8,11 +8,16 @@ import type {
   RefreshTokenClaims,
   TokenSigner,
 } from '../../domain/ports/token-signer.port.js';
+import { Secret } from '../../domain/shared/secret.js';
 import { keyId, type KeyIdFormat } from './key-id.js';
 import type { SigningKey } from './signing-key.js';
 
 /** Marks refresh tokens, which only this service reads; registries never see them. */
 const REFRESH_TYPE = 'rt+jwt';
+// Refresh tokens are JWEs encrypted directly with a key derived from the signing key, so every
+// replica sharing the signing key reads them, and a new signing key retires them.
+const REFRESH_ENCRYPTION = { alg: 'dir', enc: 'A256GCM' } as const;
+const REFRESH_KEY_INFO = 'images-service refresh token encryption v1';
 
 export interface JoseTokenSignerOptions {
   readonly kidFormat: KeyIdFormat;
@@ -23,7 +28,8 @@ export interface JoseTokenSignerOptions {
 /**
  * Signs registry tokens as jwt.md describes them: ES256 (RS256 for an RSA key), with the
  * certificate chain in `x5c`, which registry 2.8 and 3.x both check first, and a `kid` in the
- * format the registry looks keys up by. jose signs and reads the refresh tokens.
+ * format the registry looks keys up by. jose encrypts and reads the refresh tokens: they may
+ * carry a sealed password (RefreshTokenClaims.password), and nobody but this service reads them.
  *
  * Access tokens, one per docker request, are put together here instead: their header never
  * changes, and Node's one-shot `sign` takes about a quarter of the time of jose's WebCrypto
@@ -35,6 +41,7 @@ export class JoseTokenSigner implements TokenSigner {
   readonly keyId: string;
   private readonly issuer: string;
   private readonly accessHeader: string;
+  private readonly refreshKey: Uint8Array;
 
   constructor(
     private readonly key: SigningKey,
@@ -44,6 +51,8 @@ export class JoseTokenSigner implements TokenSigner {
     this.issuer = options.issuer;
     const header = { alg: key.algorithm, typ: 'JWT', kid: this.keyId, x5c: key.certificateChain };
     this.accessHeader = base64url(JSON.stringify(header));
+    const keyMaterial = key.privateKey.export({ format: 'der', type: 'pkcs8' });
+    this.refreshKey = new Uint8Array(hkdfSync('sha256', keyMaterial, '', REFRESH_KEY_INFO, 32));
   }
 
   async signAccessToken(claims: AccessTokenClaims): Promise<string> {
@@ -73,25 +82,27 @@ export class JoseTokenSigner implements TokenSigner {
       svc: claims.service,
       adm: claims.admin,
       ...(claims.revision === undefined ? {} : { rev: claims.revision }),
+      ...(claims.password === undefined ? {} : { pwd: claims.password.reveal() }),
     };
 
-    // No kid and no x5c: a registry handed this token finds no key to check it with.
-    return new SignJWT(payload)
-      .setProtectedHeader({ alg: this.key.algorithm, typ: REFRESH_TYPE })
+    // An encrypted token, not a signed one: a registry handed it finds nothing to verify.
+    return new EncryptJWT(payload)
+      .setProtectedHeader({ ...REFRESH_ENCRYPTION, typ: REFRESH_TYPE })
       .setIssuer(this.issuer)
       .setAudience(this.issuer)
       .setSubject(claims.subject)
       .setIssuedAt(seconds(claims.issuedAt))
       .setExpirationTime(seconds(claims.expiresAt))
       .setJti(tokenId())
-      .sign(this.key.privateKey);
+      .encrypt(this.refreshKey);
   }
 
   async verifyRefreshToken(token: string, now: Date): Promise<RefreshTokenClaims | undefined> {
     let payload;
     try {
-      ({ payload } = await jwtVerify(token, this.key.publicKey, {
-        algorithms: [this.key.algorithm],
+      ({ payload } = await jwtDecrypt(token, this.refreshKey, {
+        keyManagementAlgorithms: [REFRESH_ENCRYPTION.alg],
+        contentEncryptionAlgorithms: [REFRESH_ENCRYPTION.enc],
         typ: REFRESH_TYPE,
         issuer: this.issuer,
         audience: this.issuer,
@@ -102,15 +113,17 @@ export class JoseTokenSigner implements TokenSigner {
       return undefined;
     }
 
-    const { sub, svc, adm, rev, iat, exp } = payload;
+    const { sub, svc, adm, rev, pwd, iat, exp } = payload;
     if (typeof sub !== 'string' || typeof svc !== 'string' || typeof adm !== 'boolean')
       return undefined;
     if (rev !== undefined && typeof rev !== 'string') return undefined;
+    if (pwd !== undefined && typeof pwd !== 'string') return undefined;
     return {
       subject: sub,
       service: svc,
       admin: adm,
       ...(rev === undefined ? {} : { revision: rev }),
+      ...(pwd === undefined ? {} : { password: new Secret(pwd) }),
       issuedAt: new Date((iat as number) * 1000),
       expiresAt: new Date((exp as number) * 1000),
     };

@@ -36,6 +36,13 @@ export type AccountStatus =
  * "invalid", which clients would take for wrong credentials.
  */
 export interface CredentialVerifier {
+  /**
+   * Whether `status` can tell an account's state without its password. When it cannot (the
+   * Users Service), refresh tokens carry the password sealed inside them, and a refresh
+   * verifies it again: the token then fails as soon as the account no longer verifies.
+   */
+  readonly checksStatusWithoutPassword: boolean;
+
   verify(username: string, password: Secret): Promise<Verification>;
 
   status(username: string): Promise<AccountStatus>;

@@ -1,4 +1,5 @@
 import type { ResourceScope } from '../auth/resource-scope.js';
+import type { Secret } from '../shared/secret.js';
 
 /** The claims of a registry access token (jwt.md); the signer adds `jti`. */
 export interface AccessTokenClaims {
@@ -22,14 +23,21 @@ export interface RefreshTokenClaims {
   readonly admin: boolean;
   /** The credential revision the account had; see VerifiedAccount.revision. */
   readonly revision?: string;
+  /**
+   * The password, for directories that can re-check an account only with it; see
+   * CredentialVerifier.checksStatusWithoutPassword. Refresh tokens are encrypted, so it stays
+   * sealed from the client that holds the token and from anyone who intercepts it.
+   */
+  readonly password?: Secret;
   readonly issuedAt: Date;
   readonly expiresAt: Date;
 }
 
 /**
  * Signs the tokens the token server hands out. Access tokens are JWTs that registries verify
- * with the signer's certificate; refresh tokens are opaque to clients and only this service
- * reads them back. Signing rejects only on programming or key errors.
+ * with the signer's certificate; refresh tokens are encrypted and authenticated, opaque to
+ * clients, and only this service reads them back. Signing rejects only on programming or key
+ * errors.
  */
 export interface TokenSigner {
   signAccessToken(claims: AccessTokenClaims): Promise<string>;

@@ -245,3 +245,45 @@ describe.each(STACKS)('registry $version with $credentials and $kidFormat key id
     });
   });
 });
+
+describe('refresh tokens of Users Service accounts', () => {
+  let stack: TokenAuthStack;
+
+  beforeAll(async () => {
+    // No credential cache: a removed account then fails at the very next refresh.
+    stack = await TokenAuthStack.start({
+      version: '3',
+      credentials: 'users-service',
+      kidFormat: 'jwk-thumbprint',
+      env: { CREDENTIAL_CACHE_TTL_SECONDS: '0' },
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.dispose();
+  });
+
+  it('stop refreshing once the Users Service no longer verifies the account', async () => {
+    stack.users?.add('dave', 'dave-secret');
+    const grant = (form: Record<string, string>) =>
+      fetch(stack.realm, {
+        method: 'POST',
+        body: new URLSearchParams({ service: TOKEN_SERVICE, client_id: 'e2e', ...form }),
+      });
+    const login = await grant({
+      grant_type: 'password',
+      username: 'dave',
+      password: 'dave-secret',
+      access_type: 'offline',
+    });
+    const refreshToken = ((await login.json()) as { refresh_token: string }).refresh_token;
+    const refresh = { grant_type: 'refresh_token', refresh_token: refreshToken };
+
+    expect((await grant(refresh)).status).toBe(200);
+    stack.users?.remove('dave');
+    const refused = await grant(refresh);
+
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ errors: [{ code: 'UNAUTHORIZED' }] });
+  });
+});

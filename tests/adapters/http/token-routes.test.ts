@@ -377,6 +377,7 @@ describe('the token endpoint under failures', () => {
   it('answers 500 naming only the request id when something unexpected breaks', async () => {
     const broken = await startTokenEndpoint({
       verifier: () => ({
+        checksStatusWithoutPassword: true,
         verify: async () => {
           throw new Error('disk on fire at /secret/path');
         },

@@ -11,6 +11,7 @@ import { JoseTokenSigner } from '../../../src/adapters/token/jose-token-signer.j
 import { jwkThumbprintKeyId, libtrustKeyId } from '../../../src/adapters/token/key-id.js';
 import { loadSigningKey, type SigningKey } from '../../../src/adapters/token/signing-key.js';
 import type { AccessTokenClaims } from '../../../src/domain/ports/token-signer.port.js';
+import { Secret } from '../../../src/domain/shared/secret.js';
 import { opensslKeyFiles } from '../../support/token-keys.js';
 
 let directory: string;
@@ -153,14 +154,43 @@ describe('JoseTokenSigner refresh tokens', () => {
     expect(await signer.verifyRefreshToken(token, ISSUED)).toEqual(refreshClaims);
   });
 
-  it('name no key and are meant for the token server, so that registries refuse them', async () => {
+  it('are encrypted and name no key, so that registries refuse them and nobody reads them', async () => {
     const signer = new JoseTokenSigner(key, { kidFormat: 'libtrust', issuer: 'auth.docker.com' });
 
     const token = await signer.signRefreshToken(refreshClaims);
 
-    expect(decodeProtectedHeader(token)).toEqual({ alg: 'ES256', typ: 'rt+jwt' });
-    const { payload } = await jwtVerify(token, key.publicKey, { currentDate: ISSUED });
-    expect(payload.aud).toBe('auth.docker.com');
+    expect(decodeProtectedHeader(token)).toEqual({ alg: 'dir', enc: 'A256GCM', typ: 'rt+jwt' });
+    expect(token.split('.')).toHaveLength(5);
+    const readable = token
+      .split('.')
+      .map((part) => Buffer.from(part, 'base64url').toString('latin1'))
+      .join(' ');
+    expect(readable).not.toContain('alice');
+  });
+
+  it('seal a password that only the service reads back', async () => {
+    const signer = new JoseTokenSigner(key, { kidFormat: 'libtrust', issuer: 'auth.docker.com' });
+    const password = 'correct horse battery staple';
+
+    const token = await signer.signRefreshToken({
+      ...refreshClaims,
+      password: new Secret(password),
+    });
+    const claims = await signer.verifyRefreshToken(token, ISSUED);
+
+    expect(claims?.password?.reveal()).toBe(password);
+    expect(token).not.toContain(Buffer.from(password).toString('base64url'));
+    expect(token).not.toContain(password);
+  });
+
+  it('are refused when their ciphertext is altered', async () => {
+    const signer = new JoseTokenSigner(key, { kidFormat: 'libtrust', issuer: 'auth.docker.com' });
+    const parts = (await signer.signRefreshToken(refreshClaims)).split('.');
+    const ciphertext = Buffer.from(parts[3] as string, 'base64url');
+    ciphertext[0] = (ciphertext[0] as number) ^ 1;
+    parts[3] = ciphertext.toString('base64url');
+
+    expect(await signer.verifyRefreshToken(parts.join('.'), ISSUED)).toBeUndefined();
   });
 
   it('stop being read once expired', async () => {

@@ -21,6 +21,10 @@ export class InMemoryCredentialVerifier implements CredentialVerifier {
   unavailable = false;
   statusKnown = true;
 
+  get checksStatusWithoutPassword(): boolean {
+    return this.statusKnown;
+  }
+
   add(
     username: string,
     password: string,

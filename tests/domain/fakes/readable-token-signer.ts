@@ -3,6 +3,7 @@ import type {
   RefreshTokenClaims,
   TokenSigner,
 } from '../../../src/domain/ports/token-signer.port.js';
+import { Secret } from '../../../src/domain/shared/secret.js';
 
 /**
  * A TokenSigner whose tokens are their claims in JSON behind a prefix, so that tests can read
@@ -14,12 +15,19 @@ export class ReadableTokenSigner implements TokenSigner {
   }
 
   async signRefreshToken(claims: RefreshTokenClaims): Promise<string> {
-    return `refresh:${JSON.stringify(claims)}`;
+    // A Secret prints as ***: keep the sealed password readable for the tests.
+    const password = claims.password?.reveal();
+    return `refresh:${JSON.stringify({ ...claims, password })}`;
   }
 
   async verifyRefreshToken(token: string, now: Date): Promise<RefreshTokenClaims | undefined> {
     if (!token.startsWith('refresh:')) return undefined;
-    const claims = revive(JSON.parse(token.slice('refresh:'.length)) as RefreshTokenClaims);
+    const read = revive(JSON.parse(token.slice('refresh:'.length)) as Record<string, unknown>);
+    const { password, ...rest } = read;
+    const claims = {
+      ...(rest as unknown as RefreshTokenClaims),
+      ...(typeof password === 'string' ? { password: new Secret(password) } : {}),
+    };
     return claims.expiresAt > now ? claims : undefined;
   }
 

@@ -92,6 +92,17 @@ describe('IssueRegistryToken', () => {
     });
   });
 
+  it('seals the password in the refresh token for a directory that can only verify passwords', async () => {
+    const { useCase, signer, clock, verifier } = setup();
+    verifier.statusKnown = false;
+
+    const result = await useCase.execute({ ...base, credentials: alice, offline: true });
+
+    if (!result.ok || result.value.refreshToken === undefined) throw new Error('no refresh token');
+    const claims = await signer.verifyRefreshToken(result.value.refreshToken.reveal(), clock.now());
+    expect(claims?.password?.reveal()).toBe(alice.password.reveal());
+  });
+
   it('gives admins of the directory the catalog', async () => {
     const { useCase } = setup();
 

@@ -3,10 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { Secret } from '../../../src/domain/shared/secret.js';
 import { IssueRegistryToken } from '../../../src/domain/use-cases/issue-registry-token/issue-registry-token.use-case.js';
 import { RefreshRegistryToken } from '../../../src/domain/use-cases/refresh-registry-token/refresh-registry-token.use-case.js';
+import type { InMemoryCredentialVerifier } from '../fakes/in-memory-credential-verifier.js';
 import { tokenFixture } from '../fakes/token-fixture.js';
 
-async function setup(username = 'alice', password = 'alice-secret') {
+async function setup(username = 'alice', password = 'alice-secret', statusKnown = true) {
   const fixture = tokenFixture();
+  fixture.verifier.statusKnown = statusKnown;
   const issue = new IssueRegistryToken(fixture.minter, fixture.verifier, fixture.throttle);
   const useCase = new RefreshRegistryToken(
     fixture.minter,
@@ -64,6 +66,36 @@ describe('RefreshRegistryToken', () => {
     });
 
     expect(result).toMatchObject({ ok: true, value: { granted: [{ name: 'catalog' }] } });
+  });
+
+  it('verifies again the password sealed for a directory that can only verify passwords', async () => {
+    const { useCase, refreshToken, verifier } = await setup('alice', 'alice-secret', false);
+
+    const result = await useCase.execute({ scopes: [], refreshToken, offline: false });
+
+    expect(result).toMatchObject({ ok: true, value: { subject: 'alice' } });
+    expect(verifier.verified).toEqual(['alice', 'alice']);
+  });
+
+  it.each([
+    ['removed', (verifier: InMemoryCredentialVerifier) => verifier.remove('alice')],
+    [
+      'given a new password',
+      (verifier: InMemoryCredentialVerifier) => verifier.add('alice', 'new'),
+    ],
+  ])('refuses once an account that only verifies passwords was %s', async (_change, change) => {
+    const { useCase, refreshToken, verifier } = await setup('alice', 'alice-secret', false);
+    change(verifier);
+
+    const result = await useCase.execute({ scopes: [], refreshToken, offline: false });
+
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        code: 'INVALID_REFRESH_TOKEN',
+        fields: { reason: 'the account no longer verifies', username: 'alice' },
+      },
+    });
   });
 
   it('refuses once the account is gone from the directory', async () => {

@@ -95,6 +95,10 @@ export class IssueRegistryToken {
             service: service.value,
             admin: account.admin,
             ...(account.revision === undefined ? {} : { revision: account.revision }),
+            // Only a directory that cannot be asked without it needs the password again.
+            ...(this.verifier.checksStatusWithoutPassword
+              ? {}
+              : { password: credentials.password }),
           },
         }
       : { kind: 'none' as const };

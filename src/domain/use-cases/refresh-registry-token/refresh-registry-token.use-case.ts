@@ -29,10 +29,12 @@ export interface RefreshRegistryTokenInput {
  * Issues an access token for the subject of a refresh token (the refresh_token grant of
  * oauth.md), with the access the policy gives that subject now.
  *
- * The password is never stored, so the account is checked again without it: the directory
- * must still know it (`status`), and where it reports a credential revision, that revision
- * must be the one the token was issued under: a changed password revokes refresh tokens.
- * A directory that cannot tell (`unknown`) leaves the token valid until it expires.
+ * The account is checked again at every refresh. A directory that can be asked without the
+ * password must still know the account (`status`), and where it reports a credential revision,
+ * that revision must be the one the token was issued under: a changed password revokes refresh
+ * tokens. For a directory that can only verify passwords, the token carries the password sealed
+ * inside it, and the refresh verifies it again. A directory that can tell neither (`unknown`,
+ * no sealed password) leaves the token valid until it expires.
  *
  * Fails with UNKNOWN_SERVICE, INVALID_SCOPE, INVALID_REFRESH_TOKEN (not ours, altered, expired,
  * for another service, or the account is gone or changed) or CREDENTIALS_UNAVAILABLE.
@@ -61,17 +63,15 @@ export class RefreshRegistryToken {
       return failure(invalidRefreshToken(`issued for service "${claims.service}"`, claims.subject));
     }
 
-    let status: AccountStatus;
+    let account: Result<Account, AuthError>;
     try {
-      status = await this.verifier.status(claims.subject);
+      account = await this.recheck(claims);
     } catch (error) {
       if (error instanceof CredentialStoreUnavailableError) {
         return failure(credentialsUnavailable(error));
       }
       throw error;
     }
-
-    const account = currentAccount(claims, status);
     if (!account.ok) return account;
 
     const refresh = input.offline
@@ -81,10 +81,23 @@ export class RefreshRegistryToken {
       await this.minter.mint({ kind: 'account', account: account.value }, requested.value, refresh),
     );
   }
+
+  /** Asks the directory about the token's account, with the sealed password when it has one. */
+  private async recheck(claims: RefreshTokenClaims): Promise<Result<Account, AuthError>> {
+    if (claims.password === undefined) {
+      return accountFromStatus(claims, await this.verifier.status(claims.subject));
+    }
+
+    const verification = await this.verifier.verify(claims.subject, claims.password);
+    if (!verification.valid) {
+      return failure(invalidRefreshToken('the account no longer verifies', claims.subject));
+    }
+    return success({ username: claims.subject, admin: verification.account.admin });
+  }
 }
 
-// The account as it is now, or why the refresh token no longer stands for it.
-function currentAccount(
+// The account as the directory knows it now, or why the refresh token no longer stands for it.
+function accountFromStatus(
   claims: RefreshTokenClaims,
   status: AccountStatus,
 ): Result<Account, AuthError> {
