@@ -21,8 +21,9 @@ import bcrypt from 'bcryptjs';
 import { connectMongo } from '../src/adapters/mongo/mongo-connection.js';
 import { ConfigError } from '../src/application/config/config-error.js';
 import { EnvReader } from '../src/application/config/env-reader.js';
-import { renderAuthReport } from './auth-report.js';
+import { machine, renderAuthReport } from './auth-report.js';
 import { closedLoop, openLoop, type Measurement, type Operation } from './load-runs.js';
+import { resultsPath, writeResults } from './results-file.js';
 import { buildService, startServiceProcess } from './service-process.js';
 
 const PASSWORD = 'bench-password';
@@ -167,9 +168,18 @@ async function benchmark(config: AuthBenchConfig, signal: AbortSignal): Promise<
     }
 
     const { concurrency, seconds } = config;
-    process.stdout.write(
-      `\n${renderAuthReport({ concurrency, seconds, emptyRoute, warm, distinct, halfPeak, halfPeakRate, cold })}`,
-    );
+    const result = {
+      concurrency,
+      seconds,
+      emptyRoute,
+      warm,
+      distinct,
+      halfPeak,
+      halfPeakRate,
+      cold,
+    };
+    await writeResults(resultsPath('bench-auth'), { ...result, machine: machine() });
+    process.stdout.write(`\n${renderAuthReport(result)}`);
     for (const failure of failures) process.stderr.write(`failed: ${failure}\n`);
     return failures.length;
   } finally {

@@ -25,6 +25,8 @@ export interface EventsReport {
   readonly concurrency: number;
   readonly seconds: number;
   readonly database: string;
+  /** The machine the figures were measured on, as the JSON results keep it; this one when absent. */
+  readonly machine?: string;
   readonly runs: readonly EventRun[];
   /** The driver's runs, before and after the service's; their mean is the baseline. */
   readonly drivers: readonly Measurement[];
@@ -91,12 +93,13 @@ export function renderEventsReport(report: EventsReport): string {
 
   lines.push(
     '',
-    `Machine: ${machine()}. Database: ${report.database}. ${report.seconds} s per run, closed loop.`,
+    `Machine: ${report.machine ?? machine()}. Database: ${report.database}. ${report.seconds} s per run, closed loop.`,
   );
   return `${lines.join('\n')}\n`;
 }
 
-function machine(): string {
+/** This machine, as the report names it. */
+export function machine(): string {
   const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
   return `${availableParallelism()} CPUs (${model}), Node ${process.version}`;
 }

@@ -27,25 +27,28 @@ import type { Connection } from 'mongoose';
 
 import { connectMongo } from '../src/adapters/mongo/mongo-connection.js';
 import { MongooseImageCatalog } from '../src/adapters/mongo/mongoose-image-catalog.js';
+import { MongooseImageEventLog } from '../src/adapters/mongo/mongoose-image-event-log.js';
+import { imageEventModel } from '../src/adapters/mongo/image-event.schema.js';
 import {
   ensureRepositoryIndexes,
   repositoryModel,
-  tagKey,
 } from '../src/adapters/mongo/repository.schema.js';
 import { HttpRegistryReader } from '../src/adapters/registry/http-registry-reader.js';
 import { anonymousRegistryAccess } from '../src/adapters/registry/registry-authorizer.js';
 import { ConfigError } from '../src/application/config/config-error.js';
 import { ReconcileCatalog } from '../src/domain/use-cases/reconcile-catalog/reconcile-catalog.use-case.js';
 import { RegistryServer } from '../tests/support/registry.js';
-import { driverUpsert, envelopeOf, TagPushes, type TagPushSample } from './event-envelopes.js';
+import { driverUpsert, envelopeOf, TagPushes } from './event-envelopes.js';
 import {
   benchDatabaseUri,
   loadEventsBenchConfig,
   type EventsBenchConfig,
 } from './events-bench-config.js';
-import { renderEventsReport, type EventRun, type ReconcileRun } from './events-report.js';
+import { machine, renderEventsReport, type EventRun, type ReconcileRun } from './events-report.js';
 import { closedLoop, type Measurement, type Operation } from './load-runs.js';
 import { writeRegistryStorage } from './registry-storage.js';
+import { resultsPath, writeResults } from './results-file.js';
+import { seedTagPushes } from './seed-tag-pushes.js';
 import { buildService, startServiceProcess, type ServiceProcess } from './service-process.js';
 
 const V1_ENVELOPE = 'application/vnd.docker.distribution.events.v1+json';
@@ -62,7 +65,7 @@ async function benchmark(config: EventsBenchConfig, signal: AbortSignal): Promis
   try {
     const pushes = new TagPushes(config.eventRepositories, 'bench');
     progress(`seeding ${config.eventRepositories} repositories with 10 tags each`);
-    await seed(connection, pushes.initial());
+    await seedTagPushes(connection, pushes.initial());
     const database = await describeServer(connection);
 
     progress('starting the service');
@@ -106,17 +109,17 @@ async function benchmark(config: EventsBenchConfig, signal: AbortSignal): Promis
 
     const reconcile =
       config.reconcileRepositories > 0 ? await reconcileBenchmark(config, failures) : undefined;
-    process.stdout.write(
-      `\n${renderEventsReport({
-        repositories: config.eventRepositories,
-        concurrency: config.concurrency,
-        seconds: config.seconds,
-        database,
-        runs,
-        drivers,
-        reconcile,
-      })}`,
-    );
+    const report = {
+      repositories: config.eventRepositories,
+      concurrency: config.concurrency,
+      seconds: config.seconds,
+      database,
+      runs,
+      drivers,
+      reconcile,
+    };
+    await writeResults(resultsPath('bench-events'), { ...report, machine: machine() });
+    process.stdout.write(`\n${renderEventsReport(report)}`);
     return failures;
   } finally {
     progress('stopping the service and dropping the database');
@@ -184,6 +187,7 @@ async function reconcileBenchmark(
       {
         now: () => new Date(),
       },
+      new MongooseImageEventLog(imageEventModel(connection)),
     );
 
     const runs: ReconcileRun[] = [];
@@ -209,38 +213,6 @@ async function reconcileBenchmark(
     await registry.dispose();
     await rm(storage, { recursive: true, force: true });
   }
-}
-
-/** Writes the repositories of the initial pushes in the catalog's shape, in batches. */
-async function seed(connection: Connection, pushes: readonly TagPushSample[]): Promise<void> {
-  const documents = new Map<
-    string,
-    { _id: string; owner: string; tags: Record<string, unknown>; updated: Date }
-  >();
-  for (const push of pushes) {
-    const document = documents.get(push.repository) ?? {
-      _id: push.repository,
-      owner: push.owner,
-      tags: {},
-      updated: push.pushedAt,
-    };
-    document.tags[tagKey(push.tag)] = {
-      name: push.tag,
-      digest: push.digest,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      size: push.size,
-      pushedAt: push.pushedAt,
-    };
-    document.updated = push.pushedAt;
-    documents.set(push.repository, document);
-  }
-
-  const collection = repositoryModel(connection).collection;
-  const all = [...documents.values()];
-  for (let first = 0; first < all.length; first += 1000) {
-    await collection.insertMany(all.slice(first, first + 1000) as never[], { ordered: false });
-  }
-  await ensureRepositoryIndexes(connection);
 }
 
 // FerretDB reports the MongoDB version it mimics; its own version is what matters for figures.

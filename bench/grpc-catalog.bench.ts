@@ -18,7 +18,8 @@ import { ConfigError } from '../src/application/config/config-error.js';
 import { loadBenchConfig, type BenchConfig } from './bench-config.js';
 import { catalogOperations, expectOk, type OperationUnderTest } from './catalog-operations.js';
 import { closedLoop, openLoop, type Measurement, type Operation } from './load-runs.js';
-import { rate, renderReport, type OperationResult } from './report.js';
+import { machine, rate, renderReport, type OperationResult } from './report.js';
+import { resultsPath, writeResults } from './results-file.js';
 import { BenchCatalog, repositoryCollection, seedRepositories } from './seed-repositories.js';
 import { buildService, startServiceProcess, type ServiceProcess } from './service-process.js';
 
@@ -61,7 +62,10 @@ async function benchmark(config: BenchConfig, signal: AbortSignal): Promise<numb
     const findResult = await measure(find, config, signal, failures);
     const listResult = await measure(list, config, signal, failures);
 
-    process.stdout.write(`\n${renderReport({ ...config, database }, findResult, listResult)}`);
+    const { repositories, owners, concurrency, seconds } = config;
+    const setup = { repositories, owners, concurrency, seconds, database, machine: machine() };
+    await writeResults(resultsPath('bench-grpc'), { setup, find: findResult, list: listResult });
+    process.stdout.write(`\n${renderReport(setup, findResult, listResult)}`);
     for (const failure of failures) process.stderr.write(`failed: ${failure}\n`);
     return failures.length;
   } finally {

@@ -96,7 +96,7 @@ class Recorder {
 }
 
 // Nearest rank: the smallest latency that at least `fraction` of the calls did not exceed.
-function percentile(sorted: Float64Array, fraction: number): number {
+export function percentile(sorted: Float64Array, fraction: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.ceil(fraction * sorted.length) - 1] as number;
 }

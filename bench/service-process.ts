@@ -16,6 +16,8 @@ const LOG_LINES_SHOWN = 5;
 export interface ServiceProcess {
   readonly grpcPort: number;
   readonly httpPort: number;
+  /** The service's process id, for reading its memory from outside. */
+  readonly pid: number;
   /** A client generated from protos/, talking to the service's gRPC port. */
   readonly client: ImagesAPIClient;
   stop(): Promise<void>;
@@ -61,6 +63,7 @@ export async function startServiceProcess(
   return {
     grpcPort,
     httpPort,
+    pid: server.pid as number,
     client: createClient(ImagesAPIDefinition, channel),
     stop: async () => {
       channel.close();

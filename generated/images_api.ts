@@ -21,6 +21,62 @@ export const protobufFileName = "images_api.proto";
  * frozen by contract/baseline; additions take new field numbers and new RPCs.
  */
 
+/** What changed. */
+export enum ImageEventKind {
+  IMAGE_EVENT_KIND_UNSPECIFIED = 0,
+  /** IMAGE_EVENT_KIND_PUSHED - A tag was pushed: it did not exist, or it pointed at the same manifest. */
+  IMAGE_EVENT_KIND_PUSHED = 1,
+  /** IMAGE_EVENT_KIND_TAG_MOVED - A tag now points at another manifest than before. */
+  IMAGE_EVENT_KIND_TAG_MOVED = 2,
+  /** IMAGE_EVENT_KIND_TAG_DELETED - A tag was deleted; `digest` is the manifest it pointed at. */
+  IMAGE_EVENT_KIND_TAG_DELETED = 3,
+  /** IMAGE_EVENT_KIND_REPOSITORY_DELETED - The repository's last tag went, after a TAG_DELETED for each; `tag` and `digest` are empty. */
+  IMAGE_EVENT_KIND_REPOSITORY_DELETED = 4,
+  UNRECOGNIZED = -1,
+}
+
+export function imageEventKindFromJSON(object: any): ImageEventKind {
+  switch (object) {
+    case 0:
+    case "IMAGE_EVENT_KIND_UNSPECIFIED":
+      return ImageEventKind.IMAGE_EVENT_KIND_UNSPECIFIED;
+    case 1:
+    case "IMAGE_EVENT_KIND_PUSHED":
+      return ImageEventKind.IMAGE_EVENT_KIND_PUSHED;
+    case 2:
+    case "IMAGE_EVENT_KIND_TAG_MOVED":
+      return ImageEventKind.IMAGE_EVENT_KIND_TAG_MOVED;
+    case 3:
+    case "IMAGE_EVENT_KIND_TAG_DELETED":
+      return ImageEventKind.IMAGE_EVENT_KIND_TAG_DELETED;
+    case 4:
+    case "IMAGE_EVENT_KIND_REPOSITORY_DELETED":
+      return ImageEventKind.IMAGE_EVENT_KIND_REPOSITORY_DELETED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ImageEventKind.UNRECOGNIZED;
+  }
+}
+
+export function imageEventKindToJSON(object: ImageEventKind): string {
+  switch (object) {
+    case ImageEventKind.IMAGE_EVENT_KIND_UNSPECIFIED:
+      return "IMAGE_EVENT_KIND_UNSPECIFIED";
+    case ImageEventKind.IMAGE_EVENT_KIND_PUSHED:
+      return "IMAGE_EVENT_KIND_PUSHED";
+    case ImageEventKind.IMAGE_EVENT_KIND_TAG_MOVED:
+      return "IMAGE_EVENT_KIND_TAG_MOVED";
+    case ImageEventKind.IMAGE_EVENT_KIND_TAG_DELETED:
+      return "IMAGE_EVENT_KIND_TAG_DELETED";
+    case ImageEventKind.IMAGE_EVENT_KIND_REPOSITORY_DELETED:
+      return "IMAGE_EVENT_KIND_REPOSITORY_DELETED";
+    case ImageEventKind.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /**
  * A FogCore user. Only `username` is read by List; the other fields exist
  * because the platform's Users Service shares this message.
@@ -31,6 +87,30 @@ export interface User {
   firstName: string;
   lastName: string;
   admin: boolean;
+  /**
+   * List only: how many repositories one page holds, 1 to 1000. 0 with an empty `page_token`
+   * answers every repository at once, as List always did; 0 with a token means 100.
+   */
+  pageSize: number;
+  /** List only: the `next_page_token` of the previous page; empty for the first page. */
+  pageToken: string;
+}
+
+/** One tag of a repository and the manifest it points at. */
+export interface TagDetail {
+  tag: string;
+  /** The manifest's digest, e.g. `sha256:<hex>`. */
+  digest: string;
+  /** The manifest's size in bytes, as the registry reported it. */
+  size: number;
+  /** The manifest's media type, e.g. `application/vnd.oci.image.manifest.v1+json`. */
+  mediaType: string;
+  /** Unix time in seconds of the push that pointed the tag at this manifest. */
+  pushed: number;
+  /** How many times the tag was pulled. */
+  pulls: number;
+  /** Unix time in seconds of the latest pull; 0 when never pulled. */
+  lastPulled: number;
 }
 
 /** One repository of the registry, as FogCore presents it. */
@@ -44,6 +124,8 @@ export interface Image {
   tags: string[];
   /** What the caller may do with it: "push" and "pull". */
   actions: string[];
+  /** In responses: each tag of `tags`, in the same order, with its manifest and pull counts. */
+  tagDetails: TagDetail[];
 }
 
 /** The images of one user. */
@@ -73,10 +155,38 @@ export interface ResponseWithImage {
 export interface ResponseWithImagesList {
   status: Response | undefined;
   images: Images[];
+  /** Pass as `page_token` for the next page; empty on the last page and when List was not paged. */
+  nextPageToken: string;
+}
+
+/** What WatchImages follows. */
+export interface WatchImagesRequest {
+  /** Only this user's images; empty: everyone's. */
+  username: string;
+  /**
+   * Where to resume: the `cursor` of the last event received. Empty: only events from now on;
+   * "0": every event still retained.
+   */
+  cursor: string;
+}
+
+/** One change of the catalog, in the order the service recorded it. */
+export interface ImageEvent {
+  /** Opaque; pass it back as WatchImagesRequest.cursor to resume after this event. */
+  cursor: string;
+  kind: ImageEventKind;
+  /** The repository's owner, its first path component. */
+  username: string;
+  /** The repository, `<username>/<imagename>`. */
+  name: string;
+  tag: string;
+  digest: string;
+  /** Unix time in seconds of the change (the registry's time for its events). */
+  time: number;
 }
 
 function createBaseUser(): User {
-  return { username: "", password: "", firstName: "", lastName: "", admin: false };
+  return { username: "", password: "", firstName: "", lastName: "", admin: false, pageSize: 0, pageToken: "" };
 }
 
 export const User: MessageFns<User> = {
@@ -95,6 +205,12 @@ export const User: MessageFns<User> = {
     }
     if (message.admin !== false) {
       writer.uint32(40).bool(message.admin);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(48).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(58).string(message.pageToken);
     }
     return writer;
   },
@@ -152,6 +268,22 @@ export const User: MessageFns<User> = {
             message.admin = reader.bool();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -179,6 +311,16 @@ export const User: MessageFns<User> = {
         ? globalThis.String(object.last_name)
         : "",
       admin: isSet(object.admin) ? globalThis.Boolean(object.admin) : false,
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
     };
   },
 
@@ -199,6 +341,12 @@ export const User: MessageFns<User> = {
     if (message.admin !== false) {
       obj.admin = message.admin;
     }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
     return obj;
   },
 
@@ -212,12 +360,187 @@ export const User: MessageFns<User> = {
     message.firstName = object.firstName ?? "";
     message.lastName = object.lastName ?? "";
     message.admin = object.admin ?? false;
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseTagDetail(): TagDetail {
+  return { tag: "", digest: "", size: 0, mediaType: "", pushed: 0, pulls: 0, lastPulled: 0 };
+}
+
+export const TagDetail: MessageFns<TagDetail> = {
+  encode(message: TagDetail, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tag !== "") {
+      writer.uint32(10).string(message.tag);
+    }
+    if (message.digest !== "") {
+      writer.uint32(18).string(message.digest);
+    }
+    if (message.size !== 0) {
+      writer.uint32(24).int64(message.size);
+    }
+    if (message.mediaType !== "") {
+      writer.uint32(34).string(message.mediaType);
+    }
+    if (message.pushed !== 0) {
+      writer.uint32(40).int64(message.pushed);
+    }
+    if (message.pulls !== 0) {
+      writer.uint32(48).int64(message.pulls);
+    }
+    if (message.lastPulled !== 0) {
+      writer.uint32(56).int64(message.lastPulled);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TagDetail {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTagDetail();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tag = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.digest = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.size = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.mediaType = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.pushed = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.pulls = longToNumber(reader.int64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.lastPulled = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TagDetail {
+    return {
+      tag: isSet(object.tag) ? globalThis.String(object.tag) : "",
+      digest: isSet(object.digest) ? globalThis.String(object.digest) : "",
+      size: isSet(object.size) ? globalThis.Number(object.size) : 0,
+      mediaType: isSet(object.mediaType)
+        ? globalThis.String(object.mediaType)
+        : isSet(object.media_type)
+        ? globalThis.String(object.media_type)
+        : "",
+      pushed: isSet(object.pushed) ? globalThis.Number(object.pushed) : 0,
+      pulls: isSet(object.pulls) ? globalThis.Number(object.pulls) : 0,
+      lastPulled: isSet(object.lastPulled)
+        ? globalThis.Number(object.lastPulled)
+        : isSet(object.last_pulled)
+        ? globalThis.Number(object.last_pulled)
+        : 0,
+    };
+  },
+
+  toJSON(message: TagDetail): unknown {
+    const obj: any = {};
+    if (message.tag !== "") {
+      obj.tag = message.tag;
+    }
+    if (message.digest !== "") {
+      obj.digest = message.digest;
+    }
+    if (message.size !== 0) {
+      obj.size = Math.round(message.size);
+    }
+    if (message.mediaType !== "") {
+      obj.mediaType = message.mediaType;
+    }
+    if (message.pushed !== 0) {
+      obj.pushed = Math.round(message.pushed);
+    }
+    if (message.pulls !== 0) {
+      obj.pulls = Math.round(message.pulls);
+    }
+    if (message.lastPulled !== 0) {
+      obj.lastPulled = Math.round(message.lastPulled);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<TagDetail>): TagDetail {
+    return TagDetail.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TagDetail>): TagDetail {
+    const message = createBaseTagDetail();
+    message.tag = object.tag ?? "";
+    message.digest = object.digest ?? "";
+    message.size = object.size ?? 0;
+    message.mediaType = object.mediaType ?? "";
+    message.pushed = object.pushed ?? 0;
+    message.pulls = object.pulls ?? 0;
+    message.lastPulled = object.lastPulled ?? 0;
     return message;
   },
 };
 
 function createBaseImage(): Image {
-  return { type: "", name: "", updated: 0, tags: [], actions: [] };
+  return { type: "", name: "", updated: 0, tags: [], actions: [], tagDetails: [] };
 }
 
 export const Image: MessageFns<Image> = {
@@ -236,6 +559,9 @@ export const Image: MessageFns<Image> = {
     }
     for (const v of message.actions) {
       writer.uint32(42).string(v!);
+    }
+    for (const v of message.tagDetails) {
+      TagDetail.encode(v!, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -293,6 +619,14 @@ export const Image: MessageFns<Image> = {
             message.actions.push(reader.string());
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.tagDetails.push(TagDetail.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -312,6 +646,11 @@ export const Image: MessageFns<Image> = {
       updated: isSet(object.updated) ? globalThis.Number(object.updated) : 0,
       tags: globalThis.Array.isArray(object?.tags) ? object.tags.map((e: any) => globalThis.String(e)) : [],
       actions: globalThis.Array.isArray(object?.actions) ? object.actions.map((e: any) => globalThis.String(e)) : [],
+      tagDetails: globalThis.Array.isArray(object?.tagDetails)
+        ? object.tagDetails.map((e: any) => TagDetail.fromJSON(e))
+        : globalThis.Array.isArray(object?.tag_details)
+        ? object.tag_details.map((e: any) => TagDetail.fromJSON(e))
+        : [],
     };
   },
 
@@ -332,6 +671,9 @@ export const Image: MessageFns<Image> = {
     if (message.actions?.length) {
       obj.actions = message.actions;
     }
+    if (message.tagDetails?.length) {
+      obj.tagDetails = message.tagDetails.map((e) => TagDetail.toJSON(e));
+    }
     return obj;
   },
 
@@ -345,6 +687,7 @@ export const Image: MessageFns<Image> = {
     message.updated = object.updated ?? 0;
     message.tags = object.tags?.map((e) => e) || [];
     message.actions = object.actions?.map((e) => e) || [];
+    message.tagDetails = object.tagDetails?.map((e) => TagDetail.fromPartial(e)) || [];
     return message;
   },
 };
@@ -659,7 +1002,7 @@ export const ResponseWithImage: MessageFns<ResponseWithImage> = {
 };
 
 function createBaseResponseWithImagesList(): ResponseWithImagesList {
-  return { status: undefined, images: [] };
+  return { status: undefined, images: [], nextPageToken: "" };
 }
 
 export const ResponseWithImagesList: MessageFns<ResponseWithImagesList> = {
@@ -669,6 +1012,9 @@ export const ResponseWithImagesList: MessageFns<ResponseWithImagesList> = {
     }
     for (const v of message.images) {
       Images.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(26).string(message.nextPageToken);
     }
     return writer;
   },
@@ -702,6 +1048,14 @@ export const ResponseWithImagesList: MessageFns<ResponseWithImagesList> = {
             message.images.push(Images.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -718,6 +1072,11 @@ export const ResponseWithImagesList: MessageFns<ResponseWithImagesList> = {
     return {
       status: isSet(object.status) ? Response.fromJSON(object.status) : undefined,
       images: globalThis.Array.isArray(object?.images) ? object.images.map((e: any) => Images.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
     };
   },
 
@@ -728,6 +1087,9 @@ export const ResponseWithImagesList: MessageFns<ResponseWithImagesList> = {
     }
     if (message.images?.length) {
       obj.images = message.images.map((e) => Images.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
     }
     return obj;
   },
@@ -741,6 +1103,257 @@ export const ResponseWithImagesList: MessageFns<ResponseWithImagesList> = {
       ? Response.fromPartial(object.status)
       : undefined;
     message.images = object.images?.map((e) => Images.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseWatchImagesRequest(): WatchImagesRequest {
+  return { username: "", cursor: "" };
+}
+
+export const WatchImagesRequest: MessageFns<WatchImagesRequest> = {
+  encode(message: WatchImagesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.username !== "") {
+      writer.uint32(10).string(message.username);
+    }
+    if (message.cursor !== "") {
+      writer.uint32(18).string(message.cursor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WatchImagesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWatchImagesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.username = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.cursor = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WatchImagesRequest {
+    return {
+      username: isSet(object.username) ? globalThis.String(object.username) : "",
+      cursor: isSet(object.cursor) ? globalThis.String(object.cursor) : "",
+    };
+  },
+
+  toJSON(message: WatchImagesRequest): unknown {
+    const obj: any = {};
+    if (message.username !== "") {
+      obj.username = message.username;
+    }
+    if (message.cursor !== "") {
+      obj.cursor = message.cursor;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<WatchImagesRequest>): WatchImagesRequest {
+    return WatchImagesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<WatchImagesRequest>): WatchImagesRequest {
+    const message = createBaseWatchImagesRequest();
+    message.username = object.username ?? "";
+    message.cursor = object.cursor ?? "";
+    return message;
+  },
+};
+
+function createBaseImageEvent(): ImageEvent {
+  return { cursor: "", kind: 0, username: "", name: "", tag: "", digest: "", time: 0 };
+}
+
+export const ImageEvent: MessageFns<ImageEvent> = {
+  encode(message: ImageEvent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.cursor !== "") {
+      writer.uint32(10).string(message.cursor);
+    }
+    if (message.kind !== 0) {
+      writer.uint32(16).int32(message.kind);
+    }
+    if (message.username !== "") {
+      writer.uint32(26).string(message.username);
+    }
+    if (message.name !== "") {
+      writer.uint32(34).string(message.name);
+    }
+    if (message.tag !== "") {
+      writer.uint32(42).string(message.tag);
+    }
+    if (message.digest !== "") {
+      writer.uint32(50).string(message.digest);
+    }
+    if (message.time !== 0) {
+      writer.uint32(56).int64(message.time);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ImageEvent {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseImageEvent();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.cursor = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.username = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.tag = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.digest = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.time = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ImageEvent {
+    return {
+      cursor: isSet(object.cursor) ? globalThis.String(object.cursor) : "",
+      kind: isSet(object.kind) ? imageEventKindFromJSON(object.kind) : 0,
+      username: isSet(object.username) ? globalThis.String(object.username) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      tag: isSet(object.tag) ? globalThis.String(object.tag) : "",
+      digest: isSet(object.digest) ? globalThis.String(object.digest) : "",
+      time: isSet(object.time) ? globalThis.Number(object.time) : 0,
+    };
+  },
+
+  toJSON(message: ImageEvent): unknown {
+    const obj: any = {};
+    if (message.cursor !== "") {
+      obj.cursor = message.cursor;
+    }
+    if (message.kind !== 0) {
+      obj.kind = imageEventKindToJSON(message.kind);
+    }
+    if (message.username !== "") {
+      obj.username = message.username;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.tag !== "") {
+      obj.tag = message.tag;
+    }
+    if (message.digest !== "") {
+      obj.digest = message.digest;
+    }
+    if (message.time !== 0) {
+      obj.time = Math.round(message.time);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ImageEvent>): ImageEvent {
+    return ImageEvent.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ImageEvent>): ImageEvent {
+    const message = createBaseImageEvent();
+    message.cursor = object.cursor ?? "";
+    message.kind = object.kind ?? 0;
+    message.username = object.username ?? "";
+    message.name = object.name ?? "";
+    message.tag = object.tag ?? "";
+    message.digest = object.digest ?? "";
+    message.time = object.time ?? 0;
     return message;
   },
 };
@@ -777,6 +1390,19 @@ export const ImagesAPIDefinition = {
       responseStream: false,
       options: {},
     },
+    /**
+     * The catalog's changes as they happen, resumable by cursor. Fails with INVALID_ARGUMENT for a
+     * malformed username or cursor and OUT_OF_RANGE for a cursor whose events are no longer kept;
+     * ends with UNAVAILABLE when the service stops.
+     */
+    watchImages: {
+      name: "WatchImages",
+      requestType: WatchImagesRequest as typeof WatchImagesRequest,
+      requestStream: false,
+      responseType: ImageEvent as typeof ImageEvent,
+      responseStream: true,
+      options: {},
+    },
   },
 } as const;
 
@@ -787,6 +1413,15 @@ export interface ImagesAPIServiceImplementation<CallContextExt = {}> {
   find(request: Image, context: CallContext & CallContextExt): Promise<DeepPartial<ResponseWithImage>>;
   /** Removes a repository, or one tag of it, from the registry and the catalog. */
   delete(request: Image, context: CallContext & CallContextExt): Promise<DeepPartial<Response>>;
+  /**
+   * The catalog's changes as they happen, resumable by cursor. Fails with INVALID_ARGUMENT for a
+   * malformed username or cursor and OUT_OF_RANGE for a cursor whose events are no longer kept;
+   * ends with UNAVAILABLE when the service stops.
+   */
+  watchImages(
+    request: WatchImagesRequest,
+    context: CallContext & CallContextExt,
+  ): ServerStreamingMethodResult<DeepPartial<ImageEvent>>;
 }
 
 export interface ImagesAPIClient<CallOptionsExt = {}> {
@@ -796,6 +1431,15 @@ export interface ImagesAPIClient<CallOptionsExt = {}> {
   find(request: DeepPartial<Image>, options?: CallOptions & CallOptionsExt): Promise<ResponseWithImage>;
   /** Removes a repository, or one tag of it, from the registry and the catalog. */
   delete(request: DeepPartial<Image>, options?: CallOptions & CallOptionsExt): Promise<Response>;
+  /**
+   * The catalog's changes as they happen, resumable by cursor. Fails with INVALID_ARGUMENT for a
+   * malformed username or cursor and OUT_OF_RANGE for a cursor whose events are no longer kept;
+   * ends with UNAVAILABLE when the service stops.
+   */
+  watchImages(
+    request: DeepPartial<WatchImagesRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): AsyncIterable<ImageEvent>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
@@ -821,6 +1465,8 @@ function longToNumber(int64: { toString(): string }): number {
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;
 }
+
+export type ServerStreamingMethodResult<Response> = { [Symbol.asyncIterator](): AsyncIterator<Response, void> };
 
 export interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;

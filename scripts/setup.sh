@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test stack needs and is missing: Debian's docker-registry (2.8) and skopeo,
-# FerretDB v1.24.2 and registry v3.1.1 built with Go, then the npm packages. Safe to rerun.
+# FerretDB v1.24.2, registry v3.1.1 and grpcurl v1.9.3 built with Go, then the npm packages.
+# Safe to rerun.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -44,12 +45,21 @@ install_registry_v3() {
   mv "$STACK_BIN/registry" "$REGISTRY3_BIN"
 }
 
+# The reflection tests call the service with grpcurl, as an operator would.
+install_grpcurl() {
+  [ -x "$GRPCURL_BIN" ] && return
+  log "building grpcurl $GRPCURL_VERSION"
+  GOBIN="$STACK_BIN" go install "github.com/fullstorydev/grpcurl/cmd/grpcurl@$GRPCURL_VERSION"
+  mv "$STACK_BIN/grpcurl" "$GRPCURL_BIN"
+}
+
 mkdir -p "$STACK_BIN"
 install_debian_packages
 install_ferretdb
 install_registry_v3
+install_grpcurl
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log 'installing npm packages'
   npm ci --no-audit --no-fund --loglevel=error
 fi
-log "ready: $("$FERRETDB_BIN" --version | head -1), $(docker-registry --version), $("$REGISTRY3_BIN" --version)"
+log "ready: $("$FERRETDB_BIN" --version | head -1), $(docker-registry --version), $("$REGISTRY3_BIN" --version), grpcurl $GRPCURL_VERSION"

@@ -2,9 +2,12 @@
 : "${STACK_BIN:=${XDG_CACHE_HOME:-$HOME/.cache}/images-service/bin}"
 : "${FERRETDB_VERSION:=v1.24.2}"
 : "${REGISTRY3_VERSION:=v3.1.1}"
+: "${GRPCURL_VERSION:=v1.9.3}"
 : "${FERRETDB_BIN:=$STACK_BIN/ferretdb-$FERRETDB_VERSION}"
 : "${REGISTRY3_BIN:=$STACK_BIN/registry-$REGISTRY3_VERSION}"
+: "${GRPCURL_BIN:=$STACK_BIN/grpcurl-$GRPCURL_VERSION}"
 : "${REGISTRY2_BIN:=$(command -v docker-registry || echo /usr/bin/docker-registry)}"
 : "${SKOPEO_BIN:=$(command -v skopeo || echo /usr/bin/skopeo)}"
 export STACK_BIN FERRETDB_VERSION REGISTRY3_VERSION FERRETDB_BIN REGISTRY3_BIN REGISTRY2_BIN SKOPEO_BIN
+export GRPCURL_VERSION GRPCURL_BIN
 export PATH="/usr/local/go/bin:$PATH"

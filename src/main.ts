@@ -3,7 +3,17 @@ import { loadServiceConfig } from './application/config/service-config.js';
 import { startImagesService } from './application/images-service.js';
 import { createLogger } from './application/logger.js';
 
-/** Runs the service until SIGTERM or SIGINT; exit code 2 means the configuration is invalid. */
+/**
+ * A stop that had to cut off calls still in flight at SHUTDOWN_TIMEOUT: not 0, since callers
+ * lost answers, and neither 1 (failed start) nor 2 (invalid configuration), so that a
+ * supervisor or an operator can tell it apart.
+ */
+export const EXIT_STOP_FORCED = 3;
+
+/**
+ * Runs the service until SIGTERM or SIGINT. Exit codes: 0 stopped cleanly, 1 failed to start,
+ * 2 invalid configuration, 3 stopped after cutting off calls (see EXIT_STOP_FORCED).
+ */
 export async function main(): Promise<void> {
   let config;
   try {
@@ -19,9 +29,25 @@ export async function main(): Promise<void> {
   const started = startImagesService(config, logger);
 
   // Listen for signals before start-up ends, so that an early stop request is honoured too.
+  // Only the first signal stops gracefully: a second one ends the process at once.
   const stop = (signal: NodeJS.Signals) => {
-    logger.info({ signal }, 'stopping');
-    void started.then((service) => service.stop()).catch(() => undefined);
+    process.removeListener('SIGTERM', stop);
+    process.removeListener('SIGINT', stop);
+    logger.info({ signal, timeoutMs: config.operations.shutdownTimeoutMs }, 'stopping');
+    void started.then(
+      async (service) => {
+        try {
+          const outcome = await service.stop();
+          // Something may still hold the event loop after a forced stop: leave regardless.
+          if (outcome === 'forced') process.exit(EXIT_STOP_FORCED);
+        } catch (error) {
+          logger.error({ err: error }, 'stop failed');
+          process.exit(1);
+        }
+      },
+      // A failed start is reported below, with its own exit code.
+      () => undefined,
+    );
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

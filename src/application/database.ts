@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { startEmbeddedMongoServer } from '../adapters/mongo/embedded-mongo-server.js';
 import { connectMongo } from '../adapters/mongo/mongo-connection.js';
 import { redactUri } from '../adapters/mongo/redact-uri.js';
+import { ensureImageEventIndexes } from '../adapters/mongo/image-event.schema.js';
 import { ensureProcessedEventIndexes } from '../adapters/mongo/processed-event.schema.js';
 import { ensureRepositoryIndexes } from '../adapters/mongo/repository.schema.js';
 import type { ServiceConfig } from './config/service-config.js';
@@ -28,6 +29,7 @@ export async function openDatabase(config: ServiceConfig, logger: Logger): Promi
     });
     await ensureRepositoryIndexes(connection);
     await ensureProcessedEventIndexes(connection);
+    await ensureImageEventIndexes(connection);
     logger.info({ uri: redactUri(uri) }, 'catalog database ready');
 
     return {

@@ -2,13 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Container } from 'inversify';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 
 import { BearerSecrets } from '../adapters/http/bearer-secrets.js';
 import { EventMetrics } from '../adapters/http/event-metrics.js';
 import { registryEventRoutes } from '../adapters/http/registry-event-routes.js';
 import { MongooseProcessedEvents } from '../adapters/mongo/mongoose-processed-events.js';
 import { processedEventModel } from '../adapters/mongo/processed-event.schema.js';
+import { ReconcileMetrics } from '../adapters/metrics/reconcile-metrics.js';
 import { HttpRegistryReader } from '../adapters/registry/http-registry-reader.js';
 import { SERVICE_USER_AGENT } from '../adapters/registry/registry-http.js';
 import {
@@ -18,6 +19,7 @@ import {
 import { loadOrGenerateNotificationSecret } from '../adapters/secrets/generated-notification-secret.js';
 import type { Clock } from '../domain/ports/clock.port.js';
 import type { ImageCatalog } from '../domain/ports/image-catalog.port.js';
+import type { ImageEventLog } from '../domain/ports/image-event-log.port.js';
 import type { ProcessedEvents } from '../domain/ports/processed-events.port.js';
 import type { RegistryReader } from '../domain/ports/registry-reader.port.js';
 import type { Secret } from '../domain/shared/secret.js';
@@ -26,6 +28,7 @@ import { PruneEventRecords } from '../domain/use-cases/prune-event-records/prune
 import { ReconcileCatalog } from '../domain/use-cases/reconcile-catalog/reconcile-catalog.use-case.js';
 import type { ServiceConfig } from './config/service-config.js';
 import { startPeriodicJob, type PeriodicJob } from './periodic-job.js';
+import { runScheduledReconcile } from './scheduled-reconcile.js';
 import { TOKENS } from './tokens.js';
 
 // Deletions and pull ids are pruned this often; the retention itself is EVENT_RETENTION.
@@ -33,10 +36,6 @@ const PRUNE_INTERVAL_MS = 3600 * 1000;
 
 /** Binds what registry notifications and reconciliation need (issue 4) into the container. */
 export function bindNotifications(container: Container): void {
-  if (!container.isBound(TOKENS.MetricsRegistry)) {
-    container.bind(TOKENS.MetricsRegistry).toConstantValue(new Registry());
-  }
-
   container
     .bind<ProcessedEvents>(TOKENS.ProcessedEvents)
     .toResolvedValue(
@@ -46,28 +45,39 @@ export function bindNotifications(container: Container): void {
   // The token server's authorizer when it is bound (a registry with token auth refuses
   // anonymous reads of its catalog), anonymous access otherwise.
   container.bind<RegistryReader>(TOKENS.RegistryReader).toResolvedValue(
-    (settings: ServiceConfig, authorizer: RegistryAuthorizer | undefined) =>
+    (settings: ServiceConfig, logger: Logger, authorizer: RegistryAuthorizer | undefined) =>
       new HttpRegistryReader({
         baseUrl: settings.registryUrl,
         timeoutMs: settings.registryTimeoutMs,
         authorizer: authorizer ?? anonymousRegistryAccess,
+        logger,
       }),
-    [TOKENS.Config, { serviceIdentifier: TOKENS.RegistryAuthorizer, optional: true }],
+    [
+      TOKENS.Config,
+      TOKENS.Logger,
+      { serviceIdentifier: TOKENS.RegistryAuthorizer, optional: true },
+    ],
   );
 
   container
     .bind(TOKENS.IngestRegistryEvent)
     .toResolvedValue(
-      (catalog: ImageCatalog, processed: ProcessedEvents, clock: Clock) =>
-        new IngestRegistryEvent(catalog, processed, clock, { ownUserAgent: SERVICE_USER_AGENT }),
-      [TOKENS.ImageCatalog, TOKENS.ProcessedEvents, TOKENS.Clock],
+      (catalog: ImageCatalog, processed: ProcessedEvents, clock: Clock, events: ImageEventLog) =>
+        new IngestRegistryEvent(
+          catalog,
+          processed,
+          clock,
+          { ownUserAgent: SERVICE_USER_AGENT },
+          events,
+        ),
+      [TOKENS.ImageCatalog, TOKENS.ProcessedEvents, TOKENS.Clock, TOKENS.ImageEventLog],
     );
   container
     .bind(TOKENS.ReconcileCatalog)
     .toResolvedValue(
-      (catalog: ImageCatalog, registry: RegistryReader, clock: Clock) =>
-        new ReconcileCatalog(catalog, registry, clock),
-      [TOKENS.ImageCatalog, TOKENS.RegistryReader, TOKENS.Clock],
+      (catalog: ImageCatalog, registry: RegistryReader, clock: Clock, events: ImageEventLog) =>
+        new ReconcileCatalog(catalog, registry, clock, events),
+      [TOKENS.ImageCatalog, TOKENS.RegistryReader, TOKENS.Clock, TOKENS.ImageEventLog],
     );
   container
     .bind(TOKENS.PruneEventRecords)
@@ -142,16 +152,13 @@ export function startNotificationJobs(container: Container, logger: Logger): Per
 
   const intervalMs = config.notifications.reconcileIntervalMs;
   if (intervalMs !== undefined) {
+    const metrics = new ReconcileMetrics(container.get<Registry>(TOKENS.MetricsRegistry));
     jobs.push(
       startPeriodicJob({
         name: 'reconcile',
         intervalMs,
         logger,
-        run: async () => {
-          const result = await reconcile.execute({ dryRun: false });
-          if (!result.ok) logger.error({ code: result.error.code }, result.error.message);
-          else logger.info({ ...result.value }, 'catalog reconciled');
-        },
+        run: (stopping) => runScheduledReconcile(reconcile, metrics, logger, stopping),
       }),
     );
   }

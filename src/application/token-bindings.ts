@@ -1,6 +1,8 @@
 import type { Container } from 'inversify';
+import type { Registry } from 'prom-client';
 
 import { CachingCredentialVerifier } from '../adapters/credentials/caching-credential-verifier.js';
+import { CredentialCacheMetrics } from '../adapters/credentials/credential-cache-metrics.js';
 import { InMemoryLoginThrottle } from '../adapters/credentials/in-memory-login-throttle.js';
 import type { RegistryAuthorizer } from '../adapters/registry/registry-authorizer.js';
 import { SignedTokenRegistryAuthorizer } from '../adapters/registry/signed-token-registry-authorizer.js';
@@ -47,12 +49,13 @@ export function bindTokenServer(container: Container, resources: TokenServerReso
       [TOKENS.JoseTokenSigner],
     );
   container.bind<CredentialVerifier>(TOKENS.CredentialVerifier).toResolvedValue(
-    (config: ServiceConfig, clock: Clock) =>
+    (config: ServiceConfig, clock: Clock, metrics: Registry) =>
       new CachingCredentialVerifier(resources.credentialStore, clock, {
         ttlSeconds: config.auth.credentialCacheTtlSeconds,
         maxEntries: MAX_CACHED_CREDENTIALS,
+        metrics: new CredentialCacheMetrics(metrics),
       }),
-    [TOKENS.Config, TOKENS.Clock],
+    [TOKENS.Config, TOKENS.Clock, TOKENS.MetricsRegistry],
   );
   container.bind<LoginThrottle>(TOKENS.LoginThrottle).toResolvedValue(
     (config: ServiceConfig, clock: Clock) =>

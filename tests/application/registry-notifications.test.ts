@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { catalogDocuments, registryTags } from '../support/catalog-state.js';
+import { ImageEventKind } from '../../generated/images_api.js';
+import { catalogDocuments, imageEventCount, registryTags } from '../support/catalog-state.js';
 import { EventRecorder, notificationsTo } from '../support/event-recorder.js';
 import { eventually, settled } from '../support/eventually.js';
 import { startServiceUnderTest, type ServiceUnderTest } from '../support/images-service.js';
@@ -112,6 +113,27 @@ describe.each(REGISTRY_VERSIONS)('registry %s notifying the service', (version) 
     expect(app).toMatchObject({ tags: { v1: { pulls: 2 } } });
   });
 
+  it("shows each tag's manifest, push time and pulls in Find's and List's tag details", async () => {
+    const v1 = pushed['v1'] as PushedImage;
+
+    const found = await stack.client.find({ name: 'alice/app:v1' });
+    const listed = await stack.client.list({ username: 'alice' });
+
+    const details = found.image?.tagDetails.find((detail) => detail.tag === 'v1');
+    expect(details).toMatchObject({
+      digest: v1.digest,
+      size: v1.size,
+      mediaType: v1.mediaType,
+      pulls: 2,
+    });
+    const now = Date.now() / 1000;
+    expect(details?.pushed).toBeGreaterThan(now - 600);
+    expect(details?.lastPulled).toBeGreaterThanOrEqual(details?.pushed ?? Infinity);
+    expect(found.image?.tagDetails.map((detail) => detail.tag)).toEqual(found.image?.tags);
+    const app = listed.images[0]?.list.find((image) => image.name === 'alice/app');
+    expect(app?.tagDetails).toEqual(found.image?.tagDetails);
+  });
+
   it('removes a tag deleted with skopeo and keeps the other', async () => {
     await skopeoDelete(`${registry.host}/alice/app:v2`);
 
@@ -170,6 +192,33 @@ describe.each(REGISTRY_VERSIONS)('registry %s notifying the service', (version) 
       await registryTags(registry.url),
     );
   });
+
+  it('told a watcher each change once and in order: none for replays or echoed deletions', async () => {
+    const seen: string[] = [];
+
+    // Leaving the loop cancels the call.
+    for await (const event of stack.client.watchImages({ username: '', cursor: '0' })) {
+      seen.push(`${event.cursor} ${ImageEventKind[event.kind]} ${event.name}:${event.tag}`);
+      if (seen.length === 7) break;
+    }
+
+    // v1 and v2 were pushed back to back: a registry may deliver both in one envelope, whose
+    // events are stored concurrently.
+    expect(
+      seen
+        .slice(0, 2)
+        .map((line) => line.slice(2))
+        .sort(),
+    ).toEqual(['IMAGE_EVENT_KIND_PUSHED alice/app:v1', 'IMAGE_EVENT_KIND_PUSHED alice/app:v2']);
+    expect(seen.slice(2)).toEqual([
+      '3 IMAGE_EVENT_KIND_TAG_MOVED alice/app:v1',
+      '4 IMAGE_EVENT_KIND_PUSHED alice/tools/cli:1.0',
+      '5 IMAGE_EVENT_KIND_TAG_DELETED alice/app:v2',
+      '6 IMAGE_EVENT_KIND_TAG_DELETED alice/tools/cli:1.0',
+      '7 IMAGE_EVENT_KIND_REPOSITORY_DELETED alice/tools/cli:',
+    ]);
+    expect(await imageEventCount(stack.mongodbUri)).toBe(7);
+  }, 60_000);
 
   it('gives the documented answers to a wrong secret, an oversized body, malformed JSON and unknown actions', async () => {
     const post = (body: string, authorization = `Bearer ${SECRET}`) =>

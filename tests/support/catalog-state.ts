@@ -1,3 +1,4 @@
+import { imageEventModel } from '../../src/adapters/mongo/image-event.schema.js';
 import { connectMongo } from '../../src/adapters/mongo/mongo-connection.js';
 import { repositoryModel } from '../../src/adapters/mongo/repository.schema.js';
 import { HttpRegistryReader } from '../../src/adapters/registry/http-registry-reader.js';
@@ -39,6 +40,16 @@ export async function catalogDocuments(
       if (entries.length > 0) tags[document._id] = Object.fromEntries(entries.sort());
     }
     return { documents, tags };
+  } finally {
+    await connection.close();
+  }
+}
+
+/** How many image events the service's log holds, read straight from the database. */
+export async function imageEventCount(mongodbUri: string): Promise<number> {
+  const connection = await connectMongo(mongodbUri, { serverSelectionTimeoutMs: 5000 });
+  try {
+    return await imageEventModel(connection).countDocuments();
   } finally {
     await connection.close();
   }

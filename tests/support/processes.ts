@@ -47,6 +47,11 @@ export class ServerProcess {
     return this.output;
   }
 
+  /** The running process's id; undefined before start and after it stopped. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   async start(): Promise<void> {
     const child = spawn(this.command, this.args, {
       env: this.env,
@@ -64,6 +69,38 @@ export class ServerProcess {
       ),
     );
     await Promise.race([waitForPort(this.port), exited]);
+  }
+
+  /**
+   * Kills the process with SIGKILL, as a crash or the OOM killer would: no shutdown code runs,
+   * whatever it had in flight is lost. Waits for it to exit; `start` may run it again.
+   */
+  async kill(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  /**
+   * Sends `signal` and leaves the process to end on its own, as a supervisor does: resolves with
+   * its exit code, or the signal that ended it. stop() still ends it for good afterwards.
+   */
+  signal(signal: NodeJS.Signals): Promise<number | NodeJS.Signals> {
+    const child = this.child;
+    if (child === undefined) return Promise.reject(new Error(`${this.name} is not running`));
+    if (child.exitCode !== null || child.signalCode !== null) {
+      return Promise.resolve(child.exitCode ?? (child.signalCode as NodeJS.Signals));
+    }
+
+    const ended = new Promise<number | NodeJS.Signals>((resolve) =>
+      child.once('exit', (code, by) => resolve(code ?? (by as NodeJS.Signals))),
+    );
+    child.kill(signal);
+    return ended;
   }
 
   /** Stops the process (SIGTERM, then SIGKILL after 5 s) and waits for it to exit. */

@@ -53,6 +53,16 @@ export interface RegistryServerOptions extends RegistryConfigSections {
   readonly version: RegistryVersion;
 }
 
+/** A registry configuration file of the repository's own, adapted to loopback by variables. */
+export interface RegistryFromFileOptions {
+  readonly version: RegistryVersion;
+  readonly configFile: string;
+  readonly environment: (place: {
+    readonly address: string;
+    readonly storageDirectory: string;
+  }) => Promise<Record<string, string>>;
+}
+
 /** Every manifest kind the test images use, so that HEAD requests see them as pushed. */
 const MANIFEST_ACCEPT = [
   'application/vnd.oci.image.index.v1+json',
@@ -82,18 +92,44 @@ export class RegistryServer {
     const configPath = join(directory, 'config.yml');
     await writeFile(configPath, JSON.stringify(registryConfig(options, directory, port), null, 2));
 
-    const [variable, command] =
-      options.version === '2.8'
-        ? ['REGISTRY2_BIN', 'docker-registry']
-        : ['REGISTRY3_BIN', 'registry'];
     const serverProcess = new ServerProcess(
       `registry ${options.version}`,
-      toolPath(variable, command),
+      registryBinary(options.version),
       ['serve', configPath],
       port,
     );
+    return RegistryServer.launch(options.version, port, serverProcess, directory);
+  }
 
-    const server = new RegistryServer(options.version, port, serverProcess, directory);
+  /**
+   * A registry running `configFile` as it is on disk, with the REGISTRY_* variables that
+   * `environment` derives from the loopback address and storage directory chosen here.
+   */
+  static async startFromFile(options: RegistryFromFileOptions): Promise<RegistryServer> {
+    const directory = await mkdtemp(join(tmpdir(), `registry-${options.version}-`));
+    const port = await freePort();
+    const environment = await options.environment({
+      address: `127.0.0.1:${port}`,
+      storageDirectory: join(directory, 'storage'),
+    });
+
+    const serverProcess = new ServerProcess(
+      `registry ${options.version}`,
+      registryBinary(options.version),
+      ['serve', options.configFile],
+      port,
+      { ...process.env, ...environment },
+    );
+    return RegistryServer.launch(options.version, port, serverProcess, directory);
+  }
+
+  private static async launch(
+    version: RegistryVersion,
+    port: number,
+    serverProcess: ServerProcess,
+    directory: string,
+  ): Promise<RegistryServer> {
+    const server = new RegistryServer(version, port, serverProcess, directory);
     try {
       await serverProcess.start();
     } catch (error) {
@@ -153,6 +189,12 @@ export class RegistryServer {
     await this.process.stop();
     await rm(this.directory, { recursive: true, force: true });
   }
+}
+
+function registryBinary(version: RegistryVersion): string {
+  return version === '2.8'
+    ? toolPath('REGISTRY2_BIN', 'docker-registry')
+    : toolPath('REGISTRY3_BIN', 'registry');
 }
 
 function registryConfig(

@@ -9,7 +9,7 @@ import type { KeyIdFormat } from '../../src/adapters/token/key-id.js';
 import type { SigningKey } from '../../src/adapters/token/signing-key.js';
 import { startServiceUnderTest, type ServiceUnderTest } from './images-service.js';
 import { freePort } from './processes.js';
-import { RegistryServer, type RegistryVersion } from './registry.js';
+import { RegistryServer, type RegistryConfigSections, type RegistryVersion } from './registry.js';
 import { FakeUsersService } from './users-service.js';
 
 export const TOKEN_ISSUER = 'auth.docker.com';
@@ -30,6 +30,8 @@ export interface TokenAuthStackOptions {
   readonly kidFormat: KeyIdFormat;
   /** More of the service's variables, over the stack's own. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Where the registry sends its notifications, if anywhere. */
+  readonly notifications?: RegistryConfigSections['notifications'];
 }
 
 /**
@@ -64,6 +66,7 @@ export class TokenAuthStack {
           rootcertbundle: key.certificatePath,
         },
       },
+      ...(options.notifications === undefined ? {} : { notifications: options.notifications }),
     });
 
     let users: FakeUsersService | undefined;

@@ -28,15 +28,15 @@ export class FakeUsersService {
     readonly port: number,
   ) {}
 
-  static async start(): Promise<FakeUsersService> {
+  /** Listens on `port`, or a free one: pass the port of a stopped instance to bring it back. */
+  static async start(port = 0): Promise<FakeUsersService> {
     const server = createServer();
     let instance: FakeUsersService | undefined;
     const implementation: UsersAPIServiceImplementation = {
       verify: async (request) => (instance as FakeUsersService).answer(request),
     };
     server.add(UsersAPIDefinition, implementation);
-    const port = await server.listen('127.0.0.1:0');
-    instance = new FakeUsersService(server, port);
+    instance = new FakeUsersService(server, await server.listen(`127.0.0.1:${port}`));
     return instance;
   }
 
@@ -85,6 +85,8 @@ export class FakeUsersService {
         firstName: '',
         lastName: '',
         admin: user.admin,
+        pageSize: 0,
+        pageToken: '',
       },
     };
   }

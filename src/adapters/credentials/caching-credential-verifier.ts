@@ -8,12 +8,15 @@ import type {
   VerifiedAccount,
 } from '../../domain/ports/credential-verifier.port.js';
 import type { Secret } from '../../domain/shared/secret.js';
+import type { CredentialCacheMetrics } from './credential-cache-metrics.js';
 
 export interface CredentialCacheOptions {
   /** How long a successful verification is reused (CREDENTIAL_CACHE_TTL_SECONDS); 0 disables. */
   readonly ttlSeconds: number;
   /** A bound on memory: the oldest entries go first beyond it. */
   readonly maxEntries: number;
+  /** Told of every hit and miss, for `/metrics`. */
+  readonly metrics?: CredentialCacheMetrics;
 }
 
 interface CachedAccount {
@@ -42,9 +45,12 @@ export class CachingCredentialVerifier implements CredentialVerifier {
     const key = this.cacheKey(username, password);
     const now = this.clock.now().getTime();
     const cached = this.cache.get(key);
-    if (cached !== undefined && cached.expiresAt > now)
+    if (cached !== undefined && cached.expiresAt > now) {
+      this.options.metrics?.hit();
       return { valid: true, account: cached.account };
+    }
     if (cached !== undefined) this.cache.delete(key);
+    this.options.metrics?.miss();
 
     const verification = await this.inner.verify(username, password);
     if (verification.valid && this.options.ttlSeconds > 0) {

@@ -21,6 +21,8 @@ export const CatalogMessages = {
   // Not in the seed: deleting one tag is this service's extension.
   tagSharesManifest:
     'The registry cannot delete this tag alone: other tags point at the same manifest.',
+  // Not in the seed: List's paging is this service's extension.
+  invalidPage: 'The page_size or page_token parameter is invalid.',
   internal: 'An internal server error has occurred.',
 } as const;
 
@@ -75,6 +77,9 @@ export function failureStatus(
       );
     case 'TAG_SHARES_MANIFEST':
       return status(409, CatalogMessages.tagSharesManifest);
+    case 'INVALID_PAGE_SIZE':
+    case 'INVALID_PAGE_TOKEN':
+      return status(422, CatalogMessages.invalidPage);
     case 'REGISTRY_UNAVAILABLE':
       return internalErrorStatus(requestId);
   }

@@ -1,15 +1,22 @@
+import type { CallContext } from 'nice-grpc-common';
+
 import type { CatalogError } from '../../domain/catalog/catalog-error.js';
-import type { ImageRepository } from '../../domain/catalog/image-repository.js';
+import type { OwnerImages } from '../../domain/catalog/image-repository.js';
 import type { DeleteImage } from '../../domain/use-cases/delete-image/delete-image.use-case.js';
 import type { FindImage } from '../../domain/use-cases/find-image/find-image.use-case.js';
+import type { ListImagePage } from '../../domain/use-cases/list-image-page/list-image-page.use-case.js';
 import type { ListImages } from '../../domain/use-cases/list-images/list-images.use-case.js';
+import type { WatchImages } from '../../domain/use-cases/watch-images/watch-images.use-case.js';
 import type {
   Image,
+  ImageEvent,
+  Images,
   ImagesAPIServiceImplementation,
   Response,
   ResponseWithImage,
   ResponseWithImagesList,
   User,
+  WatchImagesRequest,
 } from '../../../generated/images_api.js';
 import {
   CatalogMessages,
@@ -18,20 +25,23 @@ import {
   successStatus,
   type CatalogMethod,
 } from './catalog-status.js';
+import { toImageMessage } from './image-messages.js';
 import type { RequestContext } from './request-context.js';
-
-/** What a client may do with an image it can see. */
-const IMAGE_ACTIONS = ['push', 'pull'];
+import { watchImagesHandler } from './watch-images.handler.js';
 
 export interface CatalogUseCases {
   readonly listImages: ListImages;
+  readonly listImagePage: ListImagePage;
   readonly findImage: FindImage;
   readonly deleteImage: DeleteImage;
+  readonly watchImages: WatchImages;
 }
 
 /**
- * FogCore's ImagesAPI over the catalog use cases. Outcomes, failures included, travel in
- * `status` with gRPC status OK, as existing clients expect; nothing thrown reaches the wire.
+ * FogCore's ImagesAPI over the catalog use cases. The unary calls' outcomes, failures included,
+ * travel in `status` with gRPC status OK, as existing clients expect; nothing thrown reaches the
+ * wire. WatchImages, a stream without a `status` field, answers failures with gRPC statuses
+ * (watch-images.handler.ts).
  */
 export class ImagesApiService implements ImagesAPIServiceImplementation<RequestContext> {
   constructor(private readonly useCases: CatalogUseCases) {}
@@ -40,16 +50,28 @@ export class ImagesApiService implements ImagesAPIServiceImplementation<RequestC
     return answer(
       'List',
       context,
-      (status) => ({ status, images: [] }),
+      (status) => ({ status, images: [], nextPageToken: '' }),
       async () => {
-        const result = await this.useCases.listImages.execute({ owner: request.username });
-        if (!result.ok) return failed('List', result.error, context, { images: [] });
+        const empty = { images: [], nextPageToken: '' };
+        // Without the paging fields List answers every image at once, as it always did.
+        if (request.pageSize === 0 && request.pageToken === '') {
+          const result = await this.useCases.listImages.execute({ owner: request.username });
+          if (!result.ok) return failed('List', result.error, context, empty);
+          const images = toImagesMessages(result.value);
+          return { status: successStatus('', context.requestId), images, nextPageToken: '' };
+        }
 
-        const images = result.value.map((group) => ({
-          username: group.owner,
-          list: group.repositories.map(toImageMessage),
-        }));
-        return { status: successStatus('', context.requestId), images };
+        const result = await this.useCases.listImagePage.execute({
+          owner: request.username,
+          pageSize: request.pageSize,
+          pageToken: request.pageToken,
+        });
+        if (!result.ok) return failed('List', result.error, context, empty);
+        return {
+          status: successStatus('', context.requestId),
+          images: toImagesMessages(result.value.groups),
+          nextPageToken: result.value.nextPageToken ?? '',
+        };
       },
     );
   }
@@ -83,6 +105,13 @@ export class ImagesApiService implements ImagesAPIServiceImplementation<RequestC
         return successStatus(CatalogMessages.deleted, context.requestId);
       },
     );
+  }
+
+  watchImages(
+    request: WatchImagesRequest,
+    context: RequestContext & CallContext,
+  ): AsyncIterable<ImageEvent> {
+    return watchImagesHandler(this.useCases.watchImages, request, context);
   }
 }
 
@@ -123,12 +152,9 @@ function logged(error: CatalogError, context: RequestContext): CatalogError {
   return error;
 }
 
-function toImageMessage(repository: ImageRepository): Image {
-  return {
-    type: 'repository',
-    name: repository.name,
-    updated: Math.floor(repository.updated.getTime() / 1000),
-    tags: repository.tags.map((tag) => tag.name),
-    actions: IMAGE_ACTIONS,
-  };
+function toImagesMessages(groups: readonly OwnerImages[]): Images[] {
+  return groups.map((group) => ({
+    username: group.owner,
+    list: group.repositories.map(toImageMessage),
+  }));
 }

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
-
 import type { CallContext, ServerMiddlewareCall } from 'nice-grpc-common';
 import type { Logger } from 'pino';
+
+import { REQUEST_ID_LABEL, requestIdFor, runInRequestScope } from '../logging/request-scope.js';
 
 /** What every call's handler gets beside nice-grpc's own context. */
 export interface RequestContext {
@@ -10,20 +10,45 @@ export interface RequestContext {
   readonly log: Logger;
 }
 
-// A caller's id is reused only when it is short and plain, so it cannot forge log content.
-const CALLER_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 /** Gives each call a request id (the caller's `x-request-id` when usable) and a logger. */
 export function requestContextMiddleware(logger: Logger) {
   return async function* withRequestContext<Request, Response>(
     call: ServerMiddlewareCall<Request, Response, RequestContext>,
     context: CallContext,
   ): AsyncGenerator<Response, Response | void, undefined> {
-    const offered = context.metadata.get('x-request-id');
-    const requestId =
-      typeof offered === 'string' && CALLER_REQUEST_ID.test(offered) ? offered : randomUUID();
-    const log = logger.child({ requestId, method: call.method.path });
+    const requestId = requestIdFor(context.metadata.get('x-request-id'));
+    const log = logger.child({ [REQUEST_ID_LABEL]: requestId, method: call.method.path });
 
-    return yield* call.next(call.request, { ...context, requestId, log });
+    const handler: AsyncGenerator<Response, Response | void, undefined> = call.next(call.request, {
+      ...context,
+      requestId,
+      log,
+    });
+    return yield* inRequestScope(requestId, handler);
   };
+}
+
+/**
+ * Drives a handler's generator inside the request's scope. Resuming a generator runs its body
+ * in the context of whoever resumes it (nice-grpc's internals), so each step is resumed from
+ * within the scope, and the lines the use cases and adapters log name the call.
+ */
+async function* inRequestScope<T, R>(
+  requestId: string,
+  handler: AsyncGenerator<T, R, undefined>,
+): AsyncGenerator<T, R, undefined> {
+  let finished = false;
+  try {
+    for (;;) {
+      const step = await runInRequestScope(requestId, () => handler.next());
+      if (step.done === true) {
+        finished = true;
+        return step.value;
+      }
+      yield step.value;
+    }
+  } finally {
+    // The client went away mid-stream: let the handler run its own clean-up.
+    if (!finished) await runInRequestScope(requestId, () => handler.return(undefined as R));
+  }
 }

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 import { AuthError, type AuthErrorCode } from '../../domain/auth/auth-error.js';
+import { tokenGrant, type TokenMetrics } from './token-metrics.js';
 
 /** The body of every error answer, as the registry's own errors look. */
 export interface ErrorBody {
@@ -28,11 +29,12 @@ const CATALOGUE: Record<AuthErrorCode, { readonly status: number; readonly code:
  * Fastify raised (bad form, bad content type) as 400, and anything else as a 500 that names
  * only the request id. Every answer is JSON; 401s carry the Basic challenge.
  */
-export function authErrorHandler(basicRealm: string) {
+export function authErrorHandler(basicRealm: string, metrics: TokenMetrics) {
   const challenge = `Basic realm="${basicRealm.replace(/["\\]/g, '')}"`;
 
   return (error: FastifyError | AuthError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof AuthError) {
+      metrics.countDenied(tokenGrant(request), error.code);
       const { status, code } = CATALOGUE[error.code];
       // The precise reason goes to the log; 5xx at error, the client's mistakes at info.
       const detail = { code: error.code, ...error.fields };
@@ -47,11 +49,13 @@ export function authErrorHandler(basicRealm: string) {
 
     const status = error.statusCode;
     if (status !== undefined && status >= 400 && status < 500) {
+      metrics.countDenied(tokenGrant(request), 'INVALID_REQUEST');
       request.log.info({ err: error }, 'malformed token request');
       // Any 4xx becomes 400: containerd falls back to GET on 400, not on 413 or 415.
       return send(reply, 400, 'INVALID_REQUEST', error.message);
     }
 
+    metrics.countDenied(tokenGrant(request), 'INTERNAL');
     request.log.error({ err: error }, 'token request failed');
     return send(reply, 500, 'INTERNAL', `an internal error occurred (request ${request.id})`);
   };

@@ -13,6 +13,7 @@ import { Secret } from '../../domain/shared/secret.js';
 import type { IssueRegistryToken } from '../../domain/use-cases/issue-registry-token/issue-registry-token.use-case.js';
 import type { RefreshRegistryToken } from '../../domain/use-cases/refresh-registry-token/refresh-registry-token.use-case.js';
 import { authErrorHandler } from './auth-error-catalogue.js';
+import { tokenGrant, type TokenMetrics } from './token-metrics.js';
 
 export interface TokenRoutesOptions {
   readonly issueToken: IssueRegistryToken;
@@ -21,6 +22,7 @@ export interface TokenRoutesOptions {
   readonly jwks: () => Promise<object>;
   /** Named in the Basic challenge of 401 answers. */
   readonly basicRealm: string;
+  readonly metrics: TokenMetrics;
 }
 
 type Parameters = Record<string, unknown>;
@@ -28,6 +30,8 @@ type Parameters = Record<string, unknown>;
 /** A token answer holds no secrets beyond itself; nothing may keep a copy. */
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 const FORM = 'application/x-www-form-urlencoded';
+/** A token request is a few hundred bytes; GET gets as much room in its URL (MAX_HEADER_BYTES). */
+const BODY_LIMIT = 16 * 1024;
 
 /**
  * The token server's endpoints: GET /auth (token.md, Basic credentials), POST /auth (oauth.md,
@@ -37,8 +41,8 @@ export async function tokenRoutes(
   app: FastifyInstance,
   options: TokenRoutesOptions,
 ): Promise<void> {
-  if (!app.hasContentTypeParser(FORM)) await app.register(formBody, { bodyLimit: 16 * 1024 });
-  app.setErrorHandler(authErrorHandler(options.basicRealm));
+  if (!app.hasContentTypeParser(FORM)) await app.register(formBody, { bodyLimit: BODY_LIMIT });
+  app.setErrorHandler(authErrorHandler(options.basicRealm, options.metrics));
 
   app.get('/auth', async (request, reply) => {
     const query = request.query as Parameters;
@@ -54,11 +58,13 @@ export async function tokenRoutes(
     });
     const issued = unwrap(result);
     logIssued(request, issued, first(query['client_id']));
+    options.metrics.countIssued(tokenGrant(request));
 
     return reply.headers(NO_STORE).send(tokenAnswer(issued, false));
   });
 
-  app.post('/auth', async (request, reply) => {
+  // The same limit for JSON bodies, which Fastify would otherwise take up to 1 MiB.
+  app.post('/auth', { bodyLimit: BODY_LIMIT }, async (request, reply) => {
     const form = (request.body ?? {}) as Parameters;
     const grantType = first(form['grant_type']);
     const common = {
@@ -87,6 +93,7 @@ export async function tokenRoutes(
     }
     const issued = unwrap(result);
     logIssued(request, issued, first(form['client_id']));
+    options.metrics.countIssued(tokenGrant(request));
 
     return reply.headers(NO_STORE).send(tokenAnswer(issued, true));
   });

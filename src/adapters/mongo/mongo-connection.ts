@@ -21,6 +21,8 @@ export async function connectMongo(
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMs,
     autoIndex: false,
     autoCreate: false,
+    // Command events feed the database latency metrics; nothing listens to them elsewhere.
+    monitorCommands: true,
   });
 
   try {

@@ -44,6 +44,25 @@ export class MongooseImageCatalog implements ImageCatalog {
     return documents.map(toImageRepository);
   }
 
+  async listPage(query: {
+    readonly owner?: string;
+    readonly after?: string;
+    readonly limit: number;
+  }): Promise<ImageRepository[]> {
+    // A range on `_id` and the `_id` order: the walk reads the primary key, never an offset.
+    const filter = {
+      ...(query.owner === undefined ? {} : { owner: query.owner }),
+      ...(query.after === undefined ? {} : { _id: { $gt: query.after } }),
+      tags: { $ne: {} },
+    };
+    const documents = await this.repositories
+      .find(filter)
+      .sort({ _id: 1 })
+      .limit(query.limit)
+      .lean();
+    return documents.map(toImageRepository);
+  }
+
   async find(name: string): Promise<ImageRepository | undefined> {
     const document = await this.repositories.findById(name).lean();
     if (document === null || Object.keys(document.tags ?? {}).length === 0) return undefined;

@@ -1,3 +1,5 @@
+import type { Logger } from 'pino';
+
 import { RegistryUnavailableError } from '../../domain/ports/registry-client.port.js';
 import type { RegistryAuthorizer } from './registry-authorizer.js';
 
@@ -12,6 +14,8 @@ export interface RegistryHttpOptions {
   readonly baseUrl: URL;
   readonly timeoutMs: number;
   readonly authorizer: RegistryAuthorizer;
+  /** Where each request and its answer are logged, at debug; never its headers. */
+  readonly logger?: Logger;
 }
 
 export interface RegistryRequest {
@@ -46,6 +50,7 @@ export async function sendRegistryRequest(
   if (authorization !== undefined) headers['authorization'] = authorization;
   if (request.accept !== undefined) headers['accept'] = request.accept.join(', ');
 
+  const startedAt = performance.now();
   let response: Response;
   try {
     response = await fetch(url, {
@@ -62,6 +67,15 @@ export async function sendRegistryRequest(
   }
 
   const body = await response.text();
+  options.logger?.debug(
+    {
+      method: request.method,
+      path: url.pathname,
+      status: response.status,
+      durationMs: Math.round(performance.now() - startedAt),
+    },
+    'registry answered',
+  );
   const answer = {
     origin: url.origin,
     status: response.status,

@@ -46,7 +46,10 @@ export function loadAuthConfig(reader: EnvReader, httpAddress: ListenAddress): A
     }),
     keyFiles: keyFiles(reader),
     kidFormat: reader.oneOf('TOKEN_KID_FORMAT', KEY_ID_FORMATS, 'jwk-thumbprint'),
-    realm: reader.url('TOKEN_REALM', defaultRealm(httpAddress), ['http:', 'https:']),
+    realm: reader.url('TOKEN_REALM', defaultRealm(httpAddress, servesTls(reader)), [
+      'http:',
+      'https:',
+    ]),
     credentials: credentialSource(reader),
     adminUsers: list(reader, 'ADMIN_USERS'),
     pullAllAccounts: list(reader, 'PULL_ALL_ACCOUNTS'),
@@ -134,13 +137,18 @@ function list(reader: EnvReader, name: string): string[] {
     .filter((entry) => entry !== '');
 }
 
+// With TLS_CERT_FILE set the HTTP listener speaks https only (see operations-config.ts).
+function servesTls(reader: EnvReader): boolean {
+  return reader.optionalString('TLS_CERT_FILE') !== undefined;
+}
+
 // Registries on the same machine reach a wildcard listener through loopback.
-function defaultRealm(address: ListenAddress): string {
+function defaultRealm(address: ListenAddress, tls: boolean): string {
   const wildcard = address.host === '0.0.0.0' || address.host === '::' || address.host === '';
   const host = wildcard
     ? '127.0.0.1'
     : address.host.includes(':')
       ? `[${address.host}]`
       : address.host;
-  return `http://${host}:${address.port}/auth`;
+  return `${tls ? 'https' : 'http'}://${host}:${address.port}/auth`;
 }

@@ -61,7 +61,7 @@ function secrets(reader: EnvReader): readonly Secret[] | undefined {
 }
 
 /** `<n>s`, `<n>m`, `<n>h`, `<n>d` or plain seconds; `0` or unset is `fallback`. */
-function duration(
+export function duration(
   reader: EnvReader,
   name: string,
   fallback: number | undefined,

@@ -3,6 +3,8 @@ import { loadAuthConfig, type AuthConfig } from './auth-config.js';
 import { ConfigError } from './config-error.js';
 import { EnvReader, type ListenAddress } from './env-reader.js';
 import { loadNotificationConfig, type NotificationConfig } from './notification-config.js';
+import { loadWatchConfig, type WatchConfig } from './watch-config.js';
+import { loadOperationsConfig, type OperationsConfig } from './operations-config.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -22,6 +24,10 @@ export interface ServiceConfig {
   readonly auth: AuthConfig;
   /** The notification endpoint, event retention and reconciliation. */
   readonly notifications: NotificationConfig;
+  /** WatchImages' event retention and polling. */
+  readonly watch: WatchConfig;
+  /** Graceful stop and TLS. */
+  readonly operations: OperationsConfig;
 }
 
 /** Parses the environment once, at start-up; throws ConfigError naming every bad variable. */
@@ -43,6 +49,8 @@ export function loadServiceConfig(
     logLevel: reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     auth: loadAuthConfig(reader, httpAddress),
     notifications: loadNotificationConfig(reader),
+    watch: loadWatchConfig(reader),
+    operations: loadOperationsConfig(reader),
   };
 
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);

@@ -1,3 +1,5 @@
+import { quote, shortened } from '../shared/quote.js';
+
 /**
  * Every expected failure of the catalog use cases. Transports map each code to their own
  * status in one place; anything thrown instead of returned is unexpected.
@@ -8,7 +10,9 @@ export type CatalogErrorCode =
   | 'IMAGE_NOT_FOUND'
   | 'TAG_NOT_FOUND'
   | 'TAG_SHARES_MANIFEST'
-  | 'REGISTRY_UNAVAILABLE';
+  | 'REGISTRY_UNAVAILABLE'
+  | 'INVALID_PAGE_SIZE'
+  | 'INVALID_PAGE_TOKEN';
 
 /** The values a failure is about, so that transports and logs need not parse the message. */
 export interface CatalogErrorFields {
@@ -34,8 +38,8 @@ export class CatalogError extends Error {
 }
 
 export function invalidImageName(value: string, rule: string): CatalogError {
-  const shown = value === '' ? 'image name is required' : `image name "${value}" ${rule}`;
-  return new CatalogError('INVALID_IMAGE_NAME', shown, { value });
+  const shown = value === '' ? 'image name is required' : `image name ${quote(value)} ${rule}`;
+  return new CatalogError('INVALID_IMAGE_NAME', shown, { value: shortened(value) });
 }
 
 export function userHasNoImages(owner: string | undefined): CatalogError {
@@ -75,4 +79,16 @@ export function registryUnavailable(repository: string, cause: unknown): Catalog
     { repository },
     { cause },
   );
+}
+
+export function invalidPageSize(value: number, min: number, max: number): CatalogError {
+  return new CatalogError(
+    'INVALID_PAGE_SIZE',
+    `page size ${value} is out of range; expected ${min} to ${max}`,
+    { value: String(value) },
+  );
+}
+
+export function invalidPageToken(value: string, rule: string): CatalogError {
+  return new CatalogError('INVALID_PAGE_TOKEN', `page token "${value}" ${rule}`, { value });
 }

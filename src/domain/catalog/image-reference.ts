@@ -1,4 +1,5 @@
 import { invalidImageName, type CatalogError } from './catalog-error.js';
+import { quote } from '../shared/quote.js';
 import { failure, success, type Result } from '../shared/result.js';
 
 /** A parsed `<owner>/<path>[:<tag>][@<digest>]`, following the Docker reference grammar. */
@@ -24,6 +25,11 @@ const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
+/** Whether `owner` can be a repository's first path component: a user's namespace. */
+export function isOwnerName(owner: string): boolean {
+  return PATH_COMPONENT.test(owner);
+}
+
 /** Parses an image reference; a malformed one is a failure that quotes the input and the rule. */
 export function parseImageReference(
   value: string,
@@ -39,7 +45,9 @@ export function parseImageReference(
   const digest = at === -1 ? undefined : value.slice(at + 1);
   if (digest !== undefined && !rules.allowDigest) return reject('must not carry a digest');
   if (digest !== undefined && !DIGEST.test(digest)) {
-    return reject(`has digest "${digest}"; expected sha256: followed by 64 lowercase hex digits`);
+    return reject(
+      `has digest ${quote(digest)}; expected sha256: followed by 64 lowercase hex digits`,
+    );
   }
 
   // Names here never carry a registry host, so any ":" starts the tag.
@@ -47,7 +55,7 @@ export function parseImageReference(
   const repository = colon === -1 ? nameAndTag : nameAndTag.slice(0, colon);
   const tag = colon === -1 ? undefined : nameAndTag.slice(colon + 1);
   if (tag !== undefined && !TAG.test(tag)) {
-    return reject(`has tag "${tag}"; expected [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`);
+    return reject(`has tag ${quote(tag)}; expected [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`);
   }
 
   if (repository.length > MAX_REPOSITORY_LENGTH) {
@@ -62,7 +70,7 @@ export function parseImageReference(
   const badComponent = components.find((component) => !PATH_COMPONENT.test(component));
   if (badComponent !== undefined) {
     return reject(
-      `has path component "${badComponent}"; expected lowercase letters and digits ` +
+      `has path component ${quote(badComponent)}; expected lowercase letters and digits ` +
         'separated by ".", "_", "__" or "-"',
     );
   }

@@ -1,3 +1,5 @@
+import { quote, shortened } from '../shared/quote.js';
+
 /**
  * An event that names a manifest but carries a field the catalog cannot store. The endpoint
  * still acknowledges it: refusing would stall the registry's queue behind it for good.
@@ -30,9 +32,13 @@ export function invalidEvent(
   value: string,
   rule: string,
 ): EventError {
-  return new EventError('INVALID_EVENT', `event "${eventId}" has ${field} "${value}": ${rule}`, {
-    eventId,
-    field,
-    value,
-  });
+  return new EventError(
+    'INVALID_EVENT',
+    `event "${eventId}" has ${field} ${quote(value)}: ${rule}`,
+    {
+      eventId,
+      field,
+      value: shortened(value),
+    },
+  );
 }

@@ -41,6 +41,17 @@ export interface ImageCatalog {
    */
   list(owner?: string): Promise<ImageRepository[]>;
 
+  /**
+   * At most `limit` repositories named after `after` (all when it is undefined), of `owner` or
+   * of everyone, sorted by name: one page of `list`, read in name order so that a walk over
+   * many pages costs one ranged read per page.
+   */
+  listPage(query: {
+    readonly owner?: string;
+    readonly after?: string;
+    readonly limit: number;
+  }): Promise<ImageRepository[]>;
+
   /** The repository called `name`, or undefined. */
   find(name: string): Promise<ImageRepository | undefined>;
 

@@ -14,6 +14,27 @@ const DELETE_422 =
   'such as username/imagename.';
 const PUSHED_AT = new Date('2026-03-04T05:06:07Z');
 const UPDATED = Math.floor(PUSHED_AT.getTime() / 1000);
+// What tag_details (a later field) holds for alice/app as seeded below; no pulls yet.
+const TAG_DETAILS = [
+  {
+    tag: 'latest',
+    digest: `sha256:${'a'.repeat(64)}`,
+    size: 428,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    pushed: UPDATED,
+    pulls: 0,
+    lastPulled: 0,
+  },
+  {
+    tag: 'v1',
+    digest: `sha256:${'a'.repeat(64)}`,
+    size: 428,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    pushed: Math.floor(Date.parse('2026-01-01T00:00:00Z') / 1000),
+    pulls: 0,
+    lastPulled: 0,
+  },
+];
 
 // Each is answered with the 422 by Find and by Delete.
 const MALFORMED_NAMES = [
@@ -73,7 +94,12 @@ describe('ImagesAPI over gRPC', () => {
 
   it('keeps the service name of FogCore clients: no proto package', () => {
     expect(ImagesAPIDefinition.fullName).toBe('ImagesAPI');
-    expect(Object.keys(ImagesAPIDefinition.methods)).toEqual(['list', 'find', 'delete']);
+    expect(Object.keys(ImagesAPIDefinition.methods)).toEqual([
+      'list',
+      'find',
+      'delete',
+      'watchImages',
+    ]);
   });
 
   describe('List', () => {
@@ -99,7 +125,9 @@ describe('ImagesAPI over gRPC', () => {
         updated: UPDATED,
         tags: ['latest', 'v1'],
         actions: ['push', 'pull'],
+        tagDetails: TAG_DETAILS,
       });
+      expect(response.nextPageToken).toBe('');
     });
 
     it('answers 404 "User not found or has no images yet." for a user without images', async () => {
@@ -127,6 +155,7 @@ describe('ImagesAPI over gRPC', () => {
         updated: UPDATED,
         tags: ['latest', 'v1'],
         actions: ['push', 'pull'],
+        tagDetails: TAG_DETAILS,
       });
     });
 

@@ -12,6 +12,7 @@ import { createLogger } from '../../../src/application/logger.js';
 import { Secret } from '../../../src/domain/shared/secret.js';
 import { IngestRegistryEvent } from '../../../src/domain/use-cases/ingest-registry-event/ingest-registry-event.use-case.js';
 import { InMemoryImageCatalog } from '../../domain/fakes/in-memory-image-catalog.js';
+import { InMemoryImageEventLog } from '../../domain/fakes/in-memory-image-event-log.js';
 import { InMemoryProcessedEvents } from '../../domain/fakes/in-memory-processed-events.js';
 import { LogCapture } from '../../support/log-capture.js';
 
@@ -55,6 +56,7 @@ describe('POST /event', () => {
         {
           ownUserAgent: 'images-service',
         },
+        new InMemoryImageEventLog(),
       ),
       secrets: new BearerSecrets([new Secret(SECRET), new Secret(OLD_SECRET)]),
       bodyLimit: BODY_LIMIT,

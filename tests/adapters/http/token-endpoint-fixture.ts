@@ -4,11 +4,13 @@ import { join } from 'node:path';
 
 import bcrypt from 'bcryptjs';
 import { pino } from 'pino';
+import { Registry } from 'prom-client';
 
 import { CachingCredentialVerifier } from '../../../src/adapters/credentials/caching-credential-verifier.js';
 import { HtpasswdCredentialVerifier } from '../../../src/adapters/credentials/htpasswd-credential-verifier.js';
 import { InMemoryLoginThrottle } from '../../../src/adapters/credentials/in-memory-login-throttle.js';
 import { buildHttpApp, startHttpServer } from '../../../src/adapters/http/http-server.js';
+import { TokenMetrics } from '../../../src/adapters/http/token-metrics.js';
 import { tokenRoutes } from '../../../src/adapters/http/token-routes.js';
 import { loadOrGenerateSigningKey } from '../../../src/adapters/token/generated-signing-key.js';
 import { JoseTokenSigner } from '../../../src/adapters/token/jose-token-signer.js';
@@ -100,6 +102,7 @@ export async function startTokenEndpoint(
     refreshToken: new RefreshRegistryToken(minter, signer, verifier, clock),
     jwks: () => signer.jwks(),
     basicRealm: REALM,
+    metrics: new TokenMetrics(new Registry()),
   });
   const server = await startHttpServer(app, { host: '127.0.0.1', port: 0 });
 

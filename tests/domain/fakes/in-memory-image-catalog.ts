@@ -35,6 +35,16 @@ export class InMemoryImageCatalog implements ImageCatalog {
       .filter((repository) => owner === undefined || repository.owner === owner);
   }
 
+  async listPage(query: {
+    readonly owner?: string;
+    readonly after?: string;
+    readonly limit: number;
+  }): Promise<ImageRepository[]> {
+    const after = query.after;
+    const all = await this.list(query.owner);
+    return all.filter((entry) => after === undefined || entry.name > after).slice(0, query.limit);
+  }
+
   async find(name: string): Promise<ImageRepository | undefined> {
     this.failIfAsked();
     return this.snapshot(name);

@@ -7,6 +7,7 @@ import {
 import { DeleteImage } from '../../../src/domain/use-cases/delete-image/delete-image.use-case.js';
 import { tagPush } from '../../support/tag-push.js';
 import { InMemoryImageCatalog } from '../fakes/in-memory-image-catalog.js';
+import { InMemoryImageEventLog } from '../fakes/in-memory-image-event-log.js';
 import { RecordingRegistryClient } from '../fakes/recording-registry-client.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -15,11 +16,13 @@ describe('DeleteImage', () => {
   let catalog: InMemoryImageCatalog;
   let registry: RecordingRegistryClient;
   let deleteImage: DeleteImage;
+  let events: InMemoryImageEventLog;
 
   beforeEach(async () => {
     catalog = new InMemoryImageCatalog();
     registry = new RecordingRegistryClient();
-    deleteImage = new DeleteImage(catalog, registry, { now: () => NOW });
+    events = new InMemoryImageEventLog();
+    deleteImage = new DeleteImage(catalog, registry, { now: () => NOW }, events);
     await catalog.recordTagPush(tagPush('alice/app', 'v1'));
     await catalog.recordTagPush(tagPush('alice/app', 'v2'));
   });
@@ -94,5 +97,62 @@ describe('DeleteImage', () => {
     registry.failure = new TypeError('bug');
 
     await expect(deleteImage.execute({ reference: 'alice/app' })).rejects.toThrow('bug');
+  });
+
+  describe('image events', () => {
+    it("logs each tag's deletion, then the repository's, after the registry and before the catalog", async () => {
+      await deleteImage.execute({ reference: 'alice/app' });
+
+      expect(events.logged.map((event) => [event.kind, event.tag])).toEqual([
+        ['tag-deleted', 'v1'],
+        ['tag-deleted', 'v2'],
+        ['repository-deleted', undefined],
+      ]);
+      expect(events.logged[2]).toEqual(
+        expect.objectContaining({
+          cursor: 3,
+          kind: 'repository-deleted',
+          repository: 'alice/app',
+          owner: 'alice',
+          occurredAt: NOW,
+        }),
+      );
+    });
+
+    it('logs the deletion of one tag with its manifest', async () => {
+      await deleteImage.execute({ reference: 'alice/app:v2' });
+
+      expect(events.logged).toEqual([
+        expect.objectContaining({
+          kind: 'tag-deleted',
+          tag: 'v2',
+          digest: `sha256:${'a'.repeat(64)}`,
+        }),
+      ]);
+    });
+
+    it('keeps the catalog entry when the log cannot be written, and the retry logs once', async () => {
+      events.appendFailure = new Error('log down');
+
+      await expect(deleteImage.execute({ reference: 'alice/app' })).rejects.toThrow('log down');
+      expect(await catalog.find('alice/app')).toBeDefined();
+
+      events.appendFailure = undefined;
+      await deleteImage.execute({ reference: 'alice/app' });
+      expect(events.logged.map((event) => event.kind)).toEqual([
+        'tag-deleted',
+        'tag-deleted',
+        'repository-deleted',
+      ]);
+      expect(await catalog.find('alice/app')).toBeUndefined();
+    });
+
+    it('logs nothing when the registry refuses', async () => {
+      registry.failure = new RegistryUnavailableError('registry down');
+
+      await deleteImage.execute({ reference: 'alice/app' });
+
+      expect(events.logged).toEqual([]);
+    });
   });
 });

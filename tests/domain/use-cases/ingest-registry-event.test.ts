@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { RegistryEvent } from '../../../src/domain/events/registry-event.js';
 import { IngestRegistryEvent } from '../../../src/domain/use-cases/ingest-registry-event/ingest-registry-event.use-case.js';
 import { InMemoryImageCatalog } from '../fakes/in-memory-image-catalog.js';
+import { InMemoryImageEventLog } from '../fakes/in-memory-image-event-log.js';
 import { InMemoryProcessedEvents } from '../fakes/in-memory-processed-events.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -33,15 +34,18 @@ describe('IngestRegistryEvent', () => {
   let catalog: InMemoryImageCatalog;
   let processed: InMemoryProcessedEvents;
   let ingest: IngestRegistryEvent;
+  let events: InMemoryImageEventLog;
 
   beforeEach(() => {
     catalog = new InMemoryImageCatalog();
+    events = new InMemoryImageEventLog();
     processed = new InMemoryProcessedEvents();
     ingest = new IngestRegistryEvent(
       catalog,
       processed,
       { now: () => NOW },
       { ownUserAgent: OWN_AGENT },
+      events,
     );
   });
 
@@ -263,5 +267,119 @@ describe('IngestRegistryEvent', () => {
     catalog.failure = new Error('storage down');
 
     await expect(ingest.execute(event())).rejects.toThrow('storage down');
+  });
+
+  describe('image events', () => {
+    const logged = () =>
+      events.logged.map((e) => [e.cursor, e.kind, e.repository, e.tag ?? '', e.digest ?? '']);
+
+    it('logs a new tag as pushed, then a move to another manifest as tag-moved', async () => {
+      await ingest.execute(event());
+      await ingest.execute(event({ digest: OTHER_DIGEST }));
+
+      expect(logged()).toEqual([
+        [1, 'pushed', 'alice/app', 'v1', DIGEST],
+        [2, 'tag-moved', 'alice/app', 'v1', OTHER_DIGEST],
+      ]);
+      expect(events.logged[0]).toMatchObject({ owner: 'alice' });
+    });
+
+    it('logs nothing for a replay, for an overtaken push or for a pull', async () => {
+      const push = event();
+      await ingest.execute(push);
+
+      await ingest.execute(push);
+      await ingest.execute(event({ occurredAt: new Date('2020-01-01T00:00:00Z') }));
+      await ingest.execute(event({ action: 'pull', id: 'pull-1' }));
+
+      expect(logged()).toEqual([[1, 'pushed', 'alice/app', 'v1', DIGEST]]);
+    });
+
+    it('logs nothing for a push by digest alone', async () => {
+      await ingest.execute(event({ tag: undefined }));
+
+      expect(events.logged).toEqual([]);
+    });
+
+    it('rejects when the log cannot be written, and the retry logs the push once', async () => {
+      const push = event();
+      events.appendFailure = new Error('log down');
+
+      await expect(ingest.execute(push)).rejects.toThrow('log down');
+      events.appendFailure = undefined;
+      const retried = await ingest.execute(push);
+      await ingest.execute(push);
+
+      expect(retried).toEqual({ ok: true, value: { effect: 'unchanged' } });
+      expect(logged()).toEqual([[1, 'pushed', 'alice/app', 'v1', DIGEST]]);
+    });
+
+    it('logs a tag deletion with the manifest it pointed at, once however often repeated', async () => {
+      await ingest.execute(event());
+      const deletion = event({ action: 'delete', digest: undefined, mediaType: undefined });
+
+      await ingest.execute(deletion);
+      await ingest.execute(deletion);
+
+      expect(logged()).toEqual([
+        [1, 'pushed', 'alice/app', 'v1', DIGEST],
+        [2, 'tag-deleted', 'alice/app', 'v1', DIGEST],
+        // v1 was the repository's last tag.
+        [3, 'repository-deleted', 'alice/app', '', ''],
+      ]);
+    });
+
+    it('logs a deletion by digest as the deletion of each tag pointing at it', async () => {
+      await ingest.execute(event({ tag: 'v1' }));
+      await ingest.execute(event({ tag: 'v2' }));
+      await ingest.execute(event({ tag: 'v3', digest: OTHER_DIGEST }));
+
+      await ingest.execute(event({ action: 'delete', tag: undefined, mediaType: undefined }));
+
+      expect(logged().slice(3)).toEqual([
+        [4, 'tag-deleted', 'alice/app', 'v1', DIGEST],
+        [5, 'tag-deleted', 'alice/app', 'v2', DIGEST],
+      ]);
+    });
+
+    it('logs a deletion of the whole repository as each tag deleted, then the repository', async () => {
+      await ingest.execute(event({ tag: 'v1' }));
+      await ingest.execute(event({ tag: 'v2' }));
+
+      await ingest.execute(
+        event({ action: 'delete', tag: undefined, digest: undefined, mediaType: undefined }),
+      );
+
+      expect(logged().slice(2)).toEqual([
+        [3, 'tag-deleted', 'alice/app', 'v1', DIGEST],
+        [4, 'tag-deleted', 'alice/app', 'v2', DIGEST],
+        [5, 'repository-deleted', 'alice/app', '', ''],
+      ]);
+    });
+
+    it('logs a deletion before applying it: a failed append leaves the tag for the retry', async () => {
+      await ingest.execute(event());
+      const deletion = event({ action: 'delete', digest: undefined, mediaType: undefined });
+      events.appendFailure = new Error('log down');
+
+      await expect(ingest.execute(deletion)).rejects.toThrow('log down');
+
+      expect((await catalog.find('alice/app'))?.tags.map((tag) => tag.name)).toEqual(['v1']);
+    });
+
+    it('logs nothing for a deletion that loses to a later push', async () => {
+      await ingest.execute(event());
+
+      await ingest.execute(
+        event({
+          action: 'delete',
+          digest: undefined,
+          mediaType: undefined,
+          occurredAt: new Date('2020-01-01T00:00:00Z'),
+        }),
+      );
+
+      expect(logged()).toHaveLength(1);
+    });
   });
 });

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ReconcileCatalog } from '../../../src/domain/use-cases/reconcile-catalog/reconcile-catalog.use-case.js';
 import { tagPush } from '../../support/tag-push.js';
 import { InMemoryImageCatalog } from '../fakes/in-memory-image-catalog.js';
+import { InMemoryImageEventLog } from '../fakes/in-memory-image-event-log.js';
 import { ScriptedRegistryReader } from '../fakes/scripted-registry-reader.js';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -19,6 +20,7 @@ describe('ReconcileCatalog', () => {
   let catalog: InMemoryImageCatalog;
   let registry: ScriptedRegistryReader;
   let reconcile: ReconcileCatalog;
+  let events: InMemoryImageEventLog;
 
   const names = async () =>
     (await catalog.list()).map(
@@ -29,7 +31,8 @@ describe('ReconcileCatalog', () => {
   beforeEach(async () => {
     catalog = new InMemoryImageCatalog();
     registry = new ScriptedRegistryReader();
-    reconcile = new ReconcileCatalog(catalog, registry, { now: () => NOW });
+    events = new InMemoryImageEventLog();
+    reconcile = new ReconcileCatalog(catalog, registry, { now: () => NOW }, events);
 
     // The catalog: one tag current, one moved since, one deleted since, one repository gone.
     await catalog.recordTagPush(
@@ -145,6 +148,48 @@ describe('ReconcileCatalog', () => {
     expect(again).toMatchObject({
       ok: true,
       value: { added: 0, updated: 0, removed: 0, unchanged: 3 },
+    });
+  });
+
+  describe('image events', () => {
+    it('logs each tag it adds, moves and removes, and each repository it removes', async () => {
+      await reconcile.execute({ dryRun: false });
+
+      // Repositories are reconciled concurrently: only each one's own events keep an order.
+      const byRepository = (repository: string) =>
+        events.logged
+          .filter((e) => e.repository === repository)
+          .map((e) => [e.kind, e.tag ?? '', e.digest?.[7] ?? '']);
+      expect(byRepository('alice/app')).toEqual([
+        ['tag-moved', 'v2', 'e'],
+        ['tag-deleted', 'v3', 'c'],
+      ]);
+      expect(byRepository('alice/tools/cli')).toEqual([['pushed', '1.0', 'f']]);
+      expect(byRepository('bob/gone')).toEqual([
+        ['tag-deleted', 'latest', 'a'],
+        ['repository-deleted', '', ''],
+      ]);
+      expect(events.logged).toHaveLength(5);
+    });
+
+    it('logs nothing in a dry run, nor when the catalog already equals the registry', async () => {
+      await reconcile.execute({ dryRun: true });
+      await reconcile.execute({ dryRun: false });
+      const first = events.logged.length;
+
+      await reconcile.execute({ dryRun: false });
+
+      expect(first).toBe(5);
+      expect(events.logged).toHaveLength(5);
+    });
+
+    it('changes nothing it could not log first', async () => {
+      events.appendFailure = new Error('log down');
+      const before = await names();
+
+      await expect(reconcile.execute({ dryRun: false })).rejects.toThrow('log down');
+
+      expect(await names()).toEqual(before);
     });
   });
 });

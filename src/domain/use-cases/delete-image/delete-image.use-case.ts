@@ -6,8 +6,10 @@ import {
   type CatalogError,
 } from '../../catalog/catalog-error.js';
 import { parseImageReference } from '../../catalog/image-reference.js';
+import { deletionChanges } from '../../events/deletion-changes.js';
 import type { Clock } from '../../ports/clock.port.js';
 import type { ImageCatalog } from '../../ports/image-catalog.port.js';
+import type { ImageEventLog } from '../../ports/image-event-log.port.js';
 import {
   RegistryUnavailableError,
   TagSharesManifestError,
@@ -32,12 +34,16 @@ export interface DeletedImage {
  * The registry goes first so that a failure leaves the catalog showing what can still be pulled;
  * a retry then finishes the job. Fails with INVALID_IMAGE_NAME, IMAGE_NOT_FOUND, TAG_NOT_FOUND,
  * TAG_SHARES_MANIFEST (the registry cannot delete the tag alone) or REGISTRY_UNAVAILABLE.
+ *
+ * The deletion is appended to the image event log between the two, so that a failure to log
+ * it leaves the catalog entry for a retry, which logs it under the same key.
  */
 export class DeleteImage {
   constructor(
     private readonly catalog: ImageCatalog,
     private readonly registry: RegistryClient,
     private readonly clock: Clock,
+    private readonly events: ImageEventLog,
   ) {}
 
   async execute(input: DeleteImageInput): Promise<Result<DeletedImage, CatalogError>> {
@@ -65,6 +71,9 @@ export class DeleteImage {
       }
       throw error;
     }
+
+    const changes = deletionChanges(repository, tag === undefined ? {} : { tag }, deletedAt);
+    if (changes.length > 0) await this.events.append(changes, this.clock.now());
 
     // The registry's own delete events for these manifests arrive later and change nothing more.
     if (tag === undefined) await this.catalog.remove(name, deletedAt);

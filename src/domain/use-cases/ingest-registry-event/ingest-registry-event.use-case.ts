@@ -1,7 +1,10 @@
+import { deletionChanges } from '../../events/deletion-changes.js';
 import { invalidEvent, type EventError } from '../../events/event-error.js';
+import { tagPushed } from '../../events/image-event.js';
 import { MANIFEST_MEDIA_TYPES, type RegistryEvent } from '../../events/registry-event.js';
 import type { Clock } from '../../ports/clock.port.js';
-import type { ImageCatalog } from '../../ports/image-catalog.port.js';
+import type { ImageCatalog, TagPush } from '../../ports/image-catalog.port.js';
+import type { ImageEventLog } from '../../ports/image-event-log.port.js';
 import type { ProcessedEvents } from '../../ports/processed-events.port.js';
 import { failure, success, type Result } from '../../shared/result.js';
 import { readEventTarget } from './event-target.js';
@@ -41,6 +44,13 @@ const DUPLICATE: IngestOutcome = { effect: 'duplicate' };
  * nothing; pulls, whose count a replay would raise, are deduplicated by event id instead. Blob
  * events, mounts and unknown actions are ignored. Fails with INVALID_EVENT when an event the
  * catalog would act on carries a malformed name; the storage's errors propagate.
+ *
+ * Each tag pushed, moved or deleted is appended to the image event log, once: a push after the
+ * catalog took it, a deletion before the catalog applies it (afterwards nothing would show what
+ * it removed). When the log cannot be written the call rejects, the endpoint answers 503 and
+ * the registry retries: the retry then finds the push in the catalog exactly as this event left
+ * it, or the tags still there to delete, and appends under the same keys, which the log keeps
+ * once. A replay of an event that changes nothing appends nothing.
  */
 export class IngestRegistryEvent {
   constructor(
@@ -48,6 +58,7 @@ export class IngestRegistryEvent {
     private readonly processed: ProcessedEvents,
     private readonly clock: Clock,
     private readonly options: IngestOptions,
+    private readonly events: ImageEventLog,
   ) {}
 
   async execute(event: RegistryEvent): Promise<Result<IngestOutcome, EventError>> {
@@ -86,11 +97,32 @@ export class IngestRegistryEvent {
       size,
       pushedAt: event.occurredAt,
     };
-    const applied =
-      tag === undefined
-        ? await this.catalog.recordManifestPush(manifest)
-        : await this.catalog.recordTagPush({ ...manifest, tag });
-    return success(applied ? APPLIED : UNCHANGED);
+    if (tag === undefined) {
+      const applied = await this.catalog.recordManifestPush(manifest);
+      return success(applied ? APPLIED : UNCHANGED);
+    }
+    return success(await this.pushTag({ ...manifest, tag }));
+  }
+
+  /** Points the tag, then tells watchers; a retry after a failed append tells them then. */
+  private async pushTag(push: TagPush): Promise<IngestOutcome> {
+    const before = await this.catalog.find(push.repository);
+    const previous = before?.tags.find((record) => record.name === push.tag);
+
+    if (await this.catalog.recordTagPush(push)) {
+      await this.events.append([tagPushed(push, previous?.digest)], this.clock.now());
+      return APPLIED;
+    }
+
+    // Unchanged, yet the tag is exactly as this push left it: an earlier attempt applied it and
+    // may have failed to append. The key makes appending again harmless.
+    if (
+      previous?.digest === push.digest &&
+      previous.pushedAt.getTime() === push.pushedAt.getTime()
+    ) {
+      await this.events.append([tagPushed(push, undefined)], this.clock.now());
+    }
+    return UNCHANGED;
   }
 
   private async pull(event: RegistryEvent): Promise<Result<IngestOutcome, EventError>> {
@@ -123,6 +155,15 @@ export class IngestRegistryEvent {
     const target = readEventTarget(event);
     if (!target.ok) return target;
     const { repository, tag, digest } = target.value;
+
+    // Announced before the catalog forgets what goes; a retry announces the same keys again.
+    const stored = await this.catalog.find(repository);
+    const changes = deletionChanges(
+      stored,
+      tag !== undefined ? { tag } : digest !== undefined ? { digest } : {},
+      event.occurredAt,
+    );
+    if (changes.length > 0) await this.events.append(changes, this.clock.now());
 
     // Registries report a tag deleted with its tag, a manifest (or a blob: the event cannot
     // tell, and no tag points at a blob) with its digest, a repository with neither.

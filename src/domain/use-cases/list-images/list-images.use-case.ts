@@ -1,5 +1,6 @@
 import { userHasNoImages, type CatalogError } from '../../catalog/catalog-error.js';
-import type { ImageRepository, OwnerImages } from '../../catalog/image-repository.js';
+import { groupByOwner } from '../../catalog/group-by-owner.js';
+import type { OwnerImages } from '../../catalog/image-repository.js';
 import type { ImageCatalog } from '../../ports/image-catalog.port.js';
 import { failure, success, type Result } from '../../shared/result.js';
 
@@ -25,17 +26,4 @@ export class ListImages {
 
     return success(groupByOwner(repositories));
   }
-}
-
-// The catalog returns repositories sorted by owner, so each group is one run.
-function groupByOwner(repositories: readonly ImageRepository[]): OwnerImages[] {
-  const groups: { owner: string; repositories: ImageRepository[] }[] = [];
-
-  for (const repository of repositories) {
-    const last = groups.at(-1);
-    if (last?.owner === repository.owner) last.repositories.push(repository);
-    else groups.push({ owner: repository.owner, repositories: [repository] });
-  }
-
-  return groups;
 }

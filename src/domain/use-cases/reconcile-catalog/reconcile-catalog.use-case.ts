@@ -1,8 +1,11 @@
 import { parseImageReference } from '../../catalog/image-reference.js';
 import type { ImageRepository } from '../../catalog/image-repository.js';
 import { registryUnreadable, type ReconcileError } from '../../catalog/reconcile-error.js';
+import { deletionChanges } from '../../events/deletion-changes.js';
+import { tagPushed, type ImageChange } from '../../events/image-event.js';
 import type { Clock } from '../../ports/clock.port.js';
 import type { ImageCatalog, TagPush } from '../../ports/image-catalog.port.js';
+import type { ImageEventLog } from '../../ports/image-event-log.port.js';
 import { RegistryUnavailableError } from '../../ports/registry-client.port.js';
 import type { ManifestDescription, RegistryReader } from '../../ports/registry-reader.port.js';
 import { failure, success, type Result } from '../../shared/result.js';
@@ -17,6 +20,11 @@ export interface ReconcileCatalogInput {
   /** Only count the differences; change nothing. */
   readonly dryRun: boolean;
   readonly onProgress?: (progress: ReconcileProgress) => void;
+  /**
+   * Aborted when the service stops: repositories already begun are finished, the others are
+   * left for the next run, and the summary says `interrupted`.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** What a run found, in tags; a dry run counts what it would have done. */
@@ -31,6 +39,8 @@ export interface ReconcileSummary {
   readonly failed: readonly string[];
   /** Registry repositories outside any `<username>/<imagename>` namespace: they have no owner. */
   readonly skipped: readonly string[];
+  /** Set when the run stopped early on its signal: `repositories` were not all examined. */
+  readonly interrupted?: true;
 }
 
 type Tally = { -readonly [K in 'added' | 'updated' | 'removed' | 'unchanged']: number };
@@ -47,12 +57,17 @@ const PARALLEL_TAGS = 8;
  * what reconciliation saw. Nothing is removed unless the registry's answer was complete: when
  * its repository list cannot be read, the run fails with REGISTRY_UNREADABLE and changes
  * nothing; a repository whose tags cannot be read is left as it is and reported in `failed`.
+ *
+ * Every change is appended to the image event log before it is written, so that a run that
+ * cannot log stops before changing what it could not announce; a change then lost to a newer
+ * event is announced all the same, and the newer event's own announcement follows it.
  */
 export class ReconcileCatalog {
   constructor(
     private readonly catalog: ImageCatalog,
     private readonly registry: RegistryReader,
     private readonly clock: Clock,
+    private readonly events: ImageEventLog,
   ) {}
 
   async execute(input: ReconcileCatalogInput): Promise<Result<ReconcileSummary, ReconcileError>> {
@@ -79,7 +94,13 @@ export class ReconcileCatalog {
     const tally: Tally = { added: 0, updated: 0, removed: 0, unchanged: 0 };
     const failed: string[] = [];
     let done = 0;
+    let interrupted = false;
     await forEachConcurrently(names, PARALLEL_REPOSITORIES, async (name) => {
+      // Between repositories is a safe point: each one is reconciled whole or not at all.
+      if (input.signal?.aborted === true) {
+        interrupted = true;
+        return;
+      }
       try {
         const owner = inRegistry.get(name);
         const repository = stored.get(name);
@@ -96,7 +117,8 @@ export class ReconcileCatalog {
       input.onProgress?.({ done, total: names.length });
     });
 
-    return success({ repositories: names.length, ...tally, failed: failed.sort(), skipped });
+    const summary = { repositories: names.length, ...tally, failed: failed.sort(), skipped };
+    return success(interrupted ? { ...summary, interrupted: true } : summary);
   }
 
   /** Brings one repository the registry lists to the registry's tags. */
@@ -122,6 +144,17 @@ export class ReconcileCatalog {
       }
     }
 
+    const gone = [...storedTags.values()].filter((record) => !described.has(record.name));
+    if (!dryRun) {
+      const changes: ImageChange[] = pushes.map((push) =>
+        tagPushed(push, storedTags.get(push.tag)?.digest),
+      );
+      for (const record of gone) {
+        changes.push(...deletionChanges(stored, { tag: record.name }, observedAt));
+      }
+      await this.announce(changes);
+    }
+
     // A push that does not apply lost to a newer event: the catalog already knows better.
     const applied = dryRun
       ? pushes.map((push) => push.tag)
@@ -129,8 +162,7 @@ export class ReconcileCatalog {
     for (const tag of applied) tally[moved.has(tag) ? 'updated' : 'added'] += 1;
     tally.unchanged += pushes.length - applied.length;
 
-    for (const tag of storedTags.keys()) {
-      if (described.has(tag)) continue;
+    for (const { name: tag } of gone) {
       if (dryRun || (await this.catalog.removeTag(name, tag, observedAt))) tally.removed += 1;
     }
   }
@@ -143,7 +175,12 @@ export class ReconcileCatalog {
     tally: Tally,
   ): Promise<void> {
     const gone = stored.tags.filter((tag) => tag.pushedAt <= listedAt).length;
+    if (!dryRun) await this.announce(deletionChanges(stored, {}, listedAt));
     if (dryRun || (await this.catalog.remove(stored.name, listedAt))) tally.removed += gone;
+  }
+
+  private async announce(changes: readonly ImageChange[]): Promise<void> {
+    if (changes.length > 0) await this.events.append(changes, this.clock.now());
   }
 
   /** Each tag the registry lists and its manifest; a tag deleted meanwhile is left out. */
