@@ -82,7 +82,8 @@ function loadHeld(soak: SoakResult | undefined): string[] {
   });
   const lag = soak.eventLoopLag;
   return [
-    `#### Load held (\`npm run soak\`, ${soak.seconds} s after ${soak.warmupSeconds} s of warm-up)`,
+    `#### Load held (\`npm run soak\`, ${soak.seconds} s after ${soak.warmupSeconds} s of warm-up` +
+      `${(soak.loadPercent ?? 100) === 100 ? '' : `, at ${soak.loadPercent} % of the target rates`})`,
     '',
     '| Traffic | Target/s | Achieved/s | p99 | 503, retried | Errors | Result |',
     '|---|---:|---:|---:|---:|---:|---|',

@@ -24,6 +24,11 @@ export interface SoakConfig {
   readonly warmupSeconds: number;
   /** Where the figures go as JSON, for `npm run report`. */
   readonly resultsFile: string;
+  /**
+   * SOAK_LOAD_PERCENT: the share of SOAK_RATES sent, 100 by default. Below 100 the run shows
+   * what a machine holds, and its targets are the scaled rates, which its report says.
+   */
+  readonly loadPercent: number;
 }
 
 /** Parses the environment; throws ConfigError naming every bad variable. */
@@ -45,6 +50,7 @@ export function loadSoakConfig(env: Readonly<Record<string, string | undefined>>
     seconds: reader.integer('SOAK_SECONDS', 60, { min: 1, max: 86_400 }),
     warmupSeconds: reader.integer('SOAK_WARMUP_SECONDS', 5, { min: 0, max: 600 }),
     resultsFile: reader.optionalString('SOAK_RESULTS_FILE') ?? resultsPath('soak'),
+    loadPercent: reader.integer('SOAK_LOAD_PERCENT', 100, { min: 1, max: 1_000 }),
   };
 
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);

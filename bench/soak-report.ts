@@ -25,6 +25,8 @@ export interface SoakKindResult {
 export interface SoakResult {
   readonly seconds: number;
   readonly warmupSeconds: number;
+  /** The share of the issue's rates sent; absent in results from before it could be chosen. */
+  readonly loadPercent?: number;
   readonly deadlineMs: number;
   readonly machine: string;
   readonly database: string;
@@ -108,6 +110,7 @@ export function renderSoakReport(result: SoakResult): string {
       ? 'Every target met.'
       : `Targets missed:\n\n${result.misses.map((miss) => `- ${miss}`).join('\n')}`,
     '',
+    loadLine(result),
     `${result.seconds} s measured after ${result.warmupSeconds} s of warm-up, all traffic at once, ` +
       `open loop (latency from each call's scheduled time). Errors are calls timed out (no ` +
       `answer within ${result.deadlineMs / 1000} s) and failed (any other answer than the ` +
@@ -116,6 +119,16 @@ export function renderSoakReport(result: SoakResult): string {
       `Machine: ${result.machine}. Database: ${result.database}.`,
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** Says when a run sent less (or more) than the issue's rates, whose targets it then had. */
+function loadLine(result: Pick<SoakResult, 'loadPercent'>): string {
+  const percentage = result.loadPercent ?? 100;
+  if (percentage === 100) return 'Load: the target rates.';
+  return (
+    `Load: ${percentage} % of the target rates (SOAK_LOAD_PERCENT); the targets above are ` +
+    'scaled alike, so this run does not show the full load held.'
+  );
 }
 
 function ms(value: number): string {

@@ -21,6 +21,8 @@ export interface SoakTargets {
   readonly envelopes: SoakEnvelopes;
   readonly catalog: BenchCatalog;
   readonly collection: ReturnType<typeof repositoryCollection>;
+  /** The share of SOAK_RATES to send, in percent. */
+  readonly loadPercent: number;
 }
 
 /**
@@ -43,10 +45,12 @@ export function soakWorkloads(targets: SoakTargets): Workload[] {
   const { find } = catalogOperations(targets.catalog, targets.clients.find, targets.collection);
   const { list } = catalogOperations(targets.catalog, targets.clients.list, targets.collection);
 
+  const scaled = (rate: number) => (rate * targets.loadPercent) / 100;
+
   let tokens = 0;
   const token: Workload = {
     name: 'Token requests (`GET /auth`, credentials cached)',
-    ratePerSecond: SOAK_RATES.token,
+    ratePerSecond: scaled(SOAK_RATES.token),
     call: async () => {
       tokens += 1;
       const user = targets.users[tokens % targets.users.length] as string;
@@ -61,7 +65,7 @@ export function soakWorkloads(targets: SoakTargets): Workload[] {
 
   const event: Workload = {
     name: 'Event envelopes (`POST /event`)',
-    ratePerSecond: SOAK_RATES.event,
+    ratePerSecond: scaled(SOAK_RATES.event),
     call: async () => {
       const envelope = targets.envelopes.next();
       const headers = {
@@ -70,8 +74,9 @@ export function soakWorkloads(targets: SoakTargets): Workload[] {
       };
       const answer = await postEvent('/event', headers, envelope.body);
       if (answer.status === 200) return 'ok';
-      // The documented refusal while the database is down or busy: the registry retries it.
-      if (answer.status === 503 && answer.body.includes('"STORE_UNAVAILABLE"')) return 'retry';
+      // The documented refusals while the database is down or behind: the registry retries them.
+      if (answer.status === 503 && /"(STORE_UNAVAILABLE|OVERLOADED)"/.test(answer.body))
+        return 'retry';
       throw new Error(
         `POST /event (${envelope.kind}) answered ${answer.status}: ${answer.body.slice(0, 200)}`,
       );
@@ -80,7 +85,7 @@ export function soakWorkloads(targets: SoakTargets): Workload[] {
 
   const grpc = (name: string, share: number, operation: () => Promise<void>): Workload => ({
     name,
-    ratePerSecond: SOAK_RATES.grpc * share,
+    ratePerSecond: scaled(SOAK_RATES.grpc * share),
     call: async () => {
       await operation();
       return 'ok';

@@ -100,6 +100,7 @@ async function soak(config: SoakConfig, signal: AbortSignal): Promise<SoakResult
       envelopes,
       catalog,
       collection: repositoryCollection(connection),
+      loadPercent: config.loadPercent,
     });
     const lag = new EventLoopLagProbe(`http://127.0.0.1:${service.httpPort}/metrics`);
     const pid = service.pid;
@@ -149,6 +150,7 @@ async function soak(config: SoakConfig, signal: AbortSignal): Promise<SoakResult
     const measured = {
       seconds: config.seconds,
       warmupSeconds: config.warmupSeconds,
+      loadPercent: config.loadPercent,
       deadlineMs: DEADLINE_MS,
       machine: machine(),
       database,

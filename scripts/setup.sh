@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the test stack needs and is missing: Debian's docker-registry (2.8) and skopeo,
-# FerretDB v1.24.2, registry v3.1.1 and grpcurl v1.9.3 built with Go, then the npm packages.
+# Installs what the test stack needs and is missing: Debian's docker-registry (2.8), skopeo and
+# PostgreSQL (FerretDB's backend for the benchmarks), FerretDB v1.24.2, registry v3.1.1 and
+# grpcurl v1.9.3 built with Go, then the npm packages.
 # Safe to rerun.
 set -euo pipefail
 
@@ -14,6 +15,7 @@ install_debian_packages() {
   local missing=()
   command -v docker-registry >/dev/null || missing+=(docker-registry)
   command -v skopeo >/dev/null || missing+=(skopeo)
+  [ -x "${PG_BIN:-}/pg_ctl" ] || missing+=(postgresql)
   [ ${#missing[@]} -eq 0 ] && return
   log "installing ${missing[*]} from Debian"
   local sudo=''

@@ -8,6 +8,8 @@
 : "${GRPCURL_BIN:=$STACK_BIN/grpcurl-$GRPCURL_VERSION}"
 : "${REGISTRY2_BIN:=$(command -v docker-registry || echo /usr/bin/docker-registry)}"
 : "${SKOPEO_BIN:=$(command -v skopeo || echo /usr/bin/skopeo)}"
+# Debian's PostgreSQL, for FerretDB's postgresql backend (scripts/with-database.sh).
+: "${PG_BIN:=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
 export STACK_BIN FERRETDB_VERSION REGISTRY3_VERSION FERRETDB_BIN REGISTRY3_BIN REGISTRY2_BIN SKOPEO_BIN
-export GRPCURL_VERSION GRPCURL_BIN
+export GRPCURL_VERSION GRPCURL_BIN PG_BIN
 export PATH="/usr/local/go/bin:$PATH"

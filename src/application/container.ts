@@ -1,7 +1,10 @@
 import { Container } from 'inversify';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 
+import { CachingImageCatalog } from '../adapters/cache/caching-image-catalog.js';
+import { PrometheusCatalogCacheMetrics } from '../adapters/cache/prometheus-catalog-cache-metrics.js';
 import { MongooseImageCatalog } from '../adapters/mongo/mongoose-image-catalog.js';
 import { repositoryModel } from '../adapters/mongo/repository.schema.js';
 import { HttpRegistryClient } from '../adapters/registry/http-registry-client.js';
@@ -41,10 +44,15 @@ export function createContainer(
   bindTokenServer(container, tokenServer);
 
   container
-    .bind<ImageCatalog>(TOKENS.ImageCatalog)
+    .bind<CachingImageCatalog>(TOKENS.ImageCatalog)
     .toResolvedValue(
-      (mongo: Connection) => new MongooseImageCatalog(repositoryModel(mongo)),
-      [TOKENS.MongoConnection],
+      (mongo: Connection, settings: ServiceConfig, metrics: Registry) =>
+        new CachingImageCatalog(
+          new MongooseImageCatalog(repositoryModel(mongo)),
+          settings.catalogCache,
+          new PrometheusCatalogCacheMetrics(metrics),
+        ),
+      [TOKENS.MongoConnection, TOKENS.Config, TOKENS.MetricsRegistry],
     );
   container.bind<RegistryClient>(TOKENS.RegistryClient).toResolvedValue(
     (settings: ServiceConfig, authorizer: RegistryAuthorizer) =>

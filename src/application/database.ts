@@ -26,6 +26,7 @@ export async function openDatabase(config: ServiceConfig, logger: Logger): Promi
   try {
     const connection = await connectMongo(uri, {
       serverSelectionTimeoutMs: config.mongodbTimeoutMs,
+      maxPoolSize: config.mongodbPoolSize,
     });
     await ensureRepositoryIndexes(connection);
     await ensureProcessedEventIndexes(connection);

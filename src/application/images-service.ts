@@ -17,6 +17,7 @@ import type { ListImages } from '../domain/use-cases/list-images/list-images.use
 import type { RefreshRegistryToken } from '../domain/use-cases/refresh-registry-token/refresh-registry-token.use-case.js';
 import type { WatchImages } from '../domain/use-cases/watch-images/watch-images.use-case.js';
 import type { ServiceConfig } from './config/service-config.js';
+import { startCatalogCacheFollower } from './catalog-cache.js';
 import { createContainer } from './container.js';
 import { openDatabase } from './database.js';
 import { drainWithin, type StopOutcome } from './graceful-stop.js';
@@ -84,6 +85,7 @@ export async function startImagesService(
   const http = await startHttpServer(app, config.httpAddress);
   const jobs = startNotificationJobs(container, logger);
   const watchJobs = startWatchJobs(container, logger);
+  const cacheFollower = startCatalogCacheFollower(container, logger);
   logger.info(
     {
       grpc: `${config.grpcAddress.host}:${grpc.port}`,
@@ -106,6 +108,7 @@ export async function startImagesService(
         http.close(),
         jobs.stop(),
         watchJobs.stop(),
+        cacheFollower.stop(),
       ]),
       timeoutMs,
       () => {

@@ -128,6 +128,7 @@ export async function registerEventRoutes(
     ingest: container.get<IngestRegistryEvent>(TOKENS.IngestRegistryEvent),
     secrets,
     bodyLimit: config.notifications.bodyLimitBytes,
+    requestsInFlight: config.notifications.requestsInFlight,
     metrics: new EventMetrics(container.get<Registry>(TOKENS.MetricsRegistry)),
   });
 }

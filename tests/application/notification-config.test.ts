@@ -6,12 +6,13 @@ import { configProblems } from '../support/config-problems.js';
 const load = (env: Record<string, string>) => loadServiceConfig(env).notifications;
 
 describe('notification configuration', () => {
-  it('defaults to a generated secret, a 1 MiB body limit, a week of retention and no reconciling', () => {
+  it('defaults to a generated secret, a 1 MiB body limit, 64 envelopes in flight, a week of retention and no reconciling', () => {
     const config = load({});
 
     expect(config).toEqual({
       secrets: undefined,
       bodyLimitBytes: 1024 * 1024,
+      requestsInFlight: 64,
       eventRetentionMs: 7 * 86_400_000,
       reconcileIntervalMs: undefined,
     });
@@ -39,6 +40,8 @@ describe('notification configuration', () => {
     ['RECONCILE_INTERVAL', '15m', 'reconcileIntervalMs', 900_000],
     ['RECONCILE_INTERVAL', '1d', 'reconcileIntervalMs', 86_400_000],
     ['RECONCILE_INTERVAL', '0', 'reconcileIntervalMs', undefined],
+    ['EVENT_REQUESTS_IN_FLIGHT', '1', 'requestsInFlight', 1],
+    ['EVENT_REQUESTS_IN_FLIGHT', '500', 'requestsInFlight', 500],
   ] as const)('reads %s=%s', (variable, value, field, expected) => {
     expect(load({ [variable]: value })[field]).toEqual(expected);
   });
@@ -78,6 +81,11 @@ describe('notification configuration', () => {
       'RECONCILE_INTERVAL',
       '31d',
       'RECONCILE_INTERVAL="31d": expected a duration such as 90s, 15m, 6h or 7d, from 60s to 30d',
+    ],
+    [
+      'EVENT_REQUESTS_IN_FLIGHT',
+      '0',
+      'EVENT_REQUESTS_IN_FLIGHT="0": expected an integer from 1 to 10000',
     ],
   ])('refuses %s=%s naming the variable and the value', (variable, value, problem) => {
     expect(configProblems({ [variable]: value })).toEqual([problem]);

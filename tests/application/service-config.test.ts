@@ -13,6 +13,9 @@ describe('loadServiceConfig', () => {
       grpcAddress: { host: '0.0.0.0', port: 50050 },
       httpAddress: { host: '0.0.0.0', port: 5002 },
       logLevel: 'info',
+      mongodbTimeoutMs: 3000,
+      mongodbPoolSize: 32,
+      catalogCache: { ttlMs: 1000, maxEntries: 10_000 },
     });
     expect(config.registryUrl.href).toBe('http://127.0.0.1:5000/');
   });
@@ -25,6 +28,9 @@ describe('loadServiceConfig', () => {
       HTTP_ADDR: '127.0.0.1:0',
       REGISTRY_URL: 'https://registry.fog.example:5000',
       LOG_LEVEL: 'debug',
+      MONGODB_POOL_SIZE: '8',
+      CATALOG_CACHE_TTL: '250ms',
+      CATALOG_CACHE_ENTRIES: '500',
     });
 
     expect(config).toMatchObject({
@@ -33,6 +39,8 @@ describe('loadServiceConfig', () => {
       grpcAddress: { host: '::', port: 6000 },
       httpAddress: { host: '127.0.0.1', port: 0 },
       logLevel: 'debug',
+      mongodbPoolSize: 8,
+      catalogCache: { ttlMs: 250, maxEntries: 500 },
     });
     expect(config.registryUrl.origin).toBe('https://registry.fog.example:5000');
   });
@@ -70,8 +78,28 @@ describe('loadServiceConfig', () => {
       '1.5',
       'REGISTRY_TIMEOUT_MS="1.5": expected an integer from 100 to 600000',
     ],
+    ['MONGODB_POOL_SIZE', '0', 'MONGODB_POOL_SIZE="0": expected an integer from 1 to 1000'],
+    [
+      'CATALOG_CACHE_TTL',
+      '5m',
+      'CATALOG_CACHE_TTL="5m": expected an interval such as 250ms or 2s, from 0ms to 60s',
+    ],
+    [
+      'CATALOG_CACHE_TTL',
+      '2000',
+      'CATALOG_CACHE_TTL="2000": expected an interval such as 250ms or 2s, from 0ms to 60s',
+    ],
+    [
+      'CATALOG_CACHE_ENTRIES',
+      'many',
+      'CATALOG_CACHE_ENTRIES="many": expected an integer from 1 to 1000000',
+    ],
   ])('rejects %s=%s with a message naming both', (name, value, problem) => {
     expect(configProblems({ [name]: value })).toEqual([expect.stringContaining(problem)]);
+  });
+
+  it('turns the catalog cache off with CATALOG_CACHE_TTL=0', () => {
+    expect(loadServiceConfig({ CATALOG_CACHE_TTL: '0' }).catalogCache.ttlMs).toBe(0);
   });
 
   it('reports every bad variable at once', () => {

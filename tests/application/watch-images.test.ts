@@ -2,8 +2,9 @@ import { ClientError, Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ImageEventKind, type ImageEvent } from '../../generated/images_api.js';
-import { startServiceUnderTest, type ServiceUnderTest } from '../support/images-service.js';
+import { eventually } from '../support/eventually.js';
 import { isolatedDatabaseUri } from '../support/mongodb.js';
+import { startServiceReplica, type ServiceReplica } from '../support/service-process.js';
 
 const SECRET = 'watch-e2e-notification-secret-0123';
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -45,9 +46,9 @@ async function take(events: AsyncIterable<ImageEvent>, count: number): Promise<s
   return taken;
 }
 
-describe('WatchImages across two service replicas sharing one database', () => {
-  let replicaA: ServiceUnderTest;
-  let replicaB: ServiceUnderTest;
+describe('WatchImages across two service processes sharing one database', () => {
+  let replicaA: ServiceReplica;
+  let replicaB: ServiceReplica;
 
   const postToA = async (...events: ReturnType<typeof registryEvent>[]) => {
     const response = await fetch(`${replicaA.httpUrl}/event`, {
@@ -67,14 +68,18 @@ describe('WatchImages across two service replicas sharing one database', () => {
       NOTIFICATION_SECRETS: SECRET,
       REGISTRY_URL: 'http://127.0.0.1:9',
       WATCH_POLL_INTERVAL: '100ms',
+      // Long enough that only the image event log can tell B of A's writes in time.
+      CATALOG_CACHE_TTL: '60s',
     };
-    replicaA = await startServiceUnderTest(shared);
-    replicaB = await startServiceUnderTest(shared);
+    [replicaA, replicaB] = await Promise.all([
+      startServiceReplica(shared),
+      startServiceReplica(shared),
+    ]);
   });
 
   afterAll(async () => {
-    await replicaA?.stop();
-    await replicaB?.stop();
+    await replicaA?.dispose();
+    await replicaB?.dispose();
   });
 
   it('delivers to a watcher on B a push posted to /event of A, with its details', async () => {
@@ -138,6 +143,24 @@ describe('WatchImages across two service replicas sharing one database', () => {
     expect(await watching).toEqual(['8 PUSHED dave dave/tool:v1', '9 PUSHED dave dave/tool:v2']);
   });
 
+  it("shows on B's Find and List, though B cached them, what /event of A changed", async () => {
+    const tagsOnB = async () => {
+      const found = await replicaB.client.find({ name: 'erin/app:v1' });
+      const listed = await replicaB.client.list({ username: 'erin' });
+      return [found.status?.code, listed.images[0]?.list[0]?.tags];
+    };
+    await postToA(registryEvent('push', 'erin/app', 'v1', 'a', 10));
+    await eventually(async () => expect(await tagsOnB()).toEqual([200, ['v1']]));
+
+    await postToA(registryEvent('push', 'erin/app', 'v2', 'b', 11));
+    await postToA(registryEvent('delete', 'erin/app', 'v1', 'a', 12));
+
+    // Within a few polls of the event log, far within the cache's 60 s.
+    await eventually(async () => expect(await tagsOnB()).toEqual([404, ['v2']]), {
+      timeoutMs: 3_000,
+    });
+  });
+
   it.each([
     ['x1', '', Status.INVALID_ARGUMENT, 'INVALID_CURSOR: cursor "x1" is not a cursor'],
     ['1', 'Bob', Status.INVALID_ARGUMENT, 'INVALID_USERNAME: username "Bob"'],
@@ -165,9 +188,10 @@ describe('WatchImages across two service replicas sharing one database', () => {
     // The call must have reached the server before the stop.
     await new Promise((resolve) => setTimeout(resolve, 300));
 
-    const outcome = await replicaB.service.stop();
+    const exitCode = await replicaB.terminate();
 
-    expect(outcome).toBe('drained');
+    // 0 is the exit of a stop that drained every call in time.
+    expect(exitCode).toBe(0);
     expect(await ended).toMatchObject({ code: Status.UNAVAILABLE });
   });
 });

@@ -26,14 +26,17 @@ interface CachedAccount {
 
 /**
  * Remembers successful verifications for a short time, so that the burst of token requests of
- * one `docker push` pays bcrypt or an RPC once. Entries are keyed by an HMAC of the credentials
- * under a key made at start and never stored: neither the map nor a heap dump holds a password
- * or anything to test guesses against. Failures are never cached, so a password that was just
- * fixed works at once.
+ * one `docker push` pays bcrypt or an RPC once; requests that arrive while the first is still
+ * being verified wait for its answer instead of starting their own. Entries are keyed by an
+ * HMAC of the credentials under a key made at start and never stored: neither the map nor a
+ * heap dump holds a password or anything to test guesses against. Failures are never cached,
+ * so a password that was just fixed works at once.
  */
 export class CachingCredentialVerifier implements CredentialVerifier {
   private readonly key = randomBytes(32);
   private readonly cache = new Map<string, CachedAccount>();
+  /** Verifications under way, so that a burst of one client's requests pays for one. */
+  private readonly pending = new Map<string, Promise<Verification>>();
 
   constructor(
     private readonly inner: CredentialVerifier,
@@ -50,13 +53,23 @@ export class CachingCredentialVerifier implements CredentialVerifier {
       return { valid: true, account: cached.account };
     }
     if (cached !== undefined) this.cache.delete(key);
+
+    const under = this.pending.get(key);
+    if (under !== undefined) {
+      this.options.metrics?.hit();
+      return under;
+    }
     this.options.metrics?.miss();
 
-    const verification = await this.inner.verify(username, password);
-    if (verification.valid && this.options.ttlSeconds > 0) {
-      this.remember(key, verification.account, now);
+    const verification = this.inner.verify(username, password);
+    this.pending.set(key, verification);
+    try {
+      const result = await verification;
+      if (result.valid && this.options.ttlSeconds > 0) this.remember(key, result.account, now);
+      return result;
+    } finally {
+      this.pending.delete(key);
     }
-    return verification;
   }
 
   /** Asked every time: a refresh must notice a removed account at once. */

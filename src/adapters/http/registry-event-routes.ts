@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import type { IngestRegistryEvent } from '../../domain/use-cases/ingest-registry-event/ingest-registry-event.use-case.js';
 import type { BearerSecrets } from './bearer-secrets.js';
@@ -15,6 +15,8 @@ export interface RegistryEventRoutesOptions {
   readonly secrets: BearerSecrets;
   /** The largest body accepted, in bytes; larger ones get 413. */
   readonly bodyLimit: number;
+  /** Envelopes stored at once; the ones beyond get 503 OVERLOADED, which registries retry. */
+  readonly requestsInFlight: number;
   readonly metrics: EventMetrics;
 }
 
@@ -36,7 +38,8 @@ export async function registryEventRoutes(
   app: FastifyInstance,
   options: RegistryEventRoutesOptions,
 ): Promise<void> {
-  const { ingest, secrets, bodyLimit, metrics } = options;
+  const { ingest, secrets, bodyLimit, metrics, requestsInFlight } = options;
+  let inFlight = 0;
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
@@ -65,8 +68,27 @@ export async function registryEventRoutes(
     }
   });
 
-  app.post('/event', { bodyLimit }, async (request) => {
+  app.post('/event', { bodyLimit }, async (request, reply) => {
     const entries = readEnvelope(request.body);
+
+    // Work beyond what the database keeps up with would only wait, in memory, until the
+    // registry's timeout; refused at once, it is retried once the backlog has gone.
+    if (inFlight >= requestsInFlight) {
+      reply.header('retry-after', '1');
+      throw new EventEndpointError(
+        'OVERLOADED',
+        `${inFlight} envelopes are being stored (EVENT_REQUESTS_IN_FLIGHT); retry later`,
+      );
+    }
+    inFlight += 1;
+    try {
+      return await storeEntries(entries, request.log);
+    } finally {
+      inFlight -= 1;
+    }
+  });
+
+  async function storeEntries(entries: EnvelopeEntry[], log: FastifyBaseLogger): Promise<Tally> {
     const tally: Tally = {
       received: entries.length,
       applied: 0,
@@ -95,10 +117,7 @@ export async function registryEventRoutes(
 
     async function ingestEntry(entry: EnvelopeEntry): Promise<Exclude<EventOutcome, 'failed'>> {
       if (!entry.ok) {
-        request.log.warn(
-          { eventId: entry.id, problem: entry.problem },
-          'registry event unreadable',
-        );
+        log.warn({ eventId: entry.id, problem: entry.problem }, 'registry event unreadable');
         metrics.count(undefined, 'invalid');
         return 'invalid';
       }
@@ -114,19 +133,16 @@ export async function registryEventRoutes(
 
       if (!result.ok) {
         const { code, fields, message } = result.error;
-        request.log.warn({ code, ...fields, action: event.action }, message);
+        log.warn({ code, ...fields, action: event.action }, message);
         metrics.count(event.action, 'invalid');
         return 'invalid';
       }
       const { effect } = result.value;
-      request.log.debug(
-        { eventId: event.id, action: event.action, ...result.value },
-        'registry event',
-      );
+      log.debug({ eventId: event.id, action: event.action, ...result.value }, 'registry event');
       metrics.count(event.action, effect, event.occurredAt);
       return effect;
     }
-  });
+  }
 }
 
 /** The one place this route's failures become answers: `{"errors":[{code, message}]}`. */

@@ -3,8 +3,10 @@ import mongoose, { type Connection } from 'mongoose';
 import { redactUri } from './redact-uri.js';
 
 export interface MongoConnectionOptions {
-  /** How long an operation waits for a reachable server before it fails. */
+  /** How long an operation waits for a reachable server, or a free connection, before it fails. */
   readonly serverSelectionTimeoutMs: number;
+  /** Operations in flight at most; the driver's default (100) when undefined. */
+  readonly maxPoolSize?: number;
 }
 
 /**
@@ -19,6 +21,11 @@ export async function connectMongo(
     // Fail fast while the server is down instead of queueing calls that clients gave up on.
     bufferCommands: false,
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMs,
+    // Work beyond the pool waits for a connection, in memory, but only so long: under more load
+    // than the server keeps up with, calls fail fast (a 503 to registries, which retry) instead
+    // of queueing until every caller has given up.
+    ...(options.maxPoolSize === undefined ? {} : { maxPoolSize: options.maxPoolSize }),
+    waitQueueTimeoutMS: options.serverSelectionTimeoutMs,
     autoIndex: false,
     autoCreate: false,
     // Command events feed the database latency metrics; nothing listens to them elsewhere.

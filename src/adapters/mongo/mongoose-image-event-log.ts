@@ -4,35 +4,39 @@ import type {
   ImageEventLogBounds,
 } from '../../domain/ports/image-event-log.port.js';
 import type { ImageEventDocument, ImageEventModel } from './image-event.schema.js';
-import { KeyedSerializer } from './keyed-serializer.js';
+import { WriteBatcher } from './write-batcher.js';
 
 const DUPLICATE_KEY = 11000;
-// Each lost race means another replica appended meanwhile; this many in a row means a fault.
+// Each lost race means another replica appended meanwhile, or a change was logged already;
+// this many in a row means a fault.
 const MAX_ATTEMPTS = 50;
-const APPENDS = 'appends';
+
+/** An event as inserted, but for its cursor, which is chosen when its batch is written. */
+type PendingEvent = Omit<ImageEventDocument, '_id'>;
 
 /**
  * The image event log in MongoDB (or FerretDB): one document per event, its cursor as `_id`.
  *
- * An append reads the newest cursor and inserts the next one. Two replicas appending at once
- * race for the same `_id`; the loser's insert fails with a duplicate key and it tries the
- * following number. So cursors stay dense and a reader never sees a later cursor before an
- * earlier one: the earlier document was visible before the later number was chosen. The
- * unique index on `key` makes an append of a change already logged a duplicate too, which is
- * told apart by looking the key up. No change streams are needed: readers poll by cursor.
+ * An append reads the newest cursor and inserts the next ones, in order. Two replicas
+ * appending at once race for the same `_id`; the loser's insert fails with a duplicate key and
+ * it tries the following number. So cursors stay dense and a reader never sees a later cursor
+ * before an earlier one: the earlier document was visible before the later number was chosen.
+ * The unique index on `key` makes an append of a change already logged a duplicate too, which
+ * is told apart by looking the key up. No change streams are needed: readers poll by cursor.
+ *
+ * The appends of this process go in batches (one ordered insert for all the changes that
+ * queued while the previous batch was written), so they never race one another for a cursor
+ * and a burst of events costs a few round trips rather than three per change.
  */
 export class MongooseImageEventLog implements ImageEventLog {
-  // Appends of this process queue here, so that they never race one another for a cursor.
-  private readonly appends = new KeyedSerializer();
+  private readonly appends = new WriteBatcher<PendingEvent>((batch) => this.insertInOrder(batch));
   /** The newest cursor this process knows of; only a hint, checked before it is used. */
   private lastSeen: number | undefined;
 
   constructor(private readonly events: ImageEventModel) {}
 
   async append(changes: readonly ImageChange[], loggedAt: Date): Promise<void> {
-    await this.appends.run(APPENDS, async () => {
-      for (const change of changes) await this.appendOne(change, loggedAt);
-    });
+    await this.appends.submit(changes.map((change) => pendingEvent(change, loggedAt)));
   }
 
   async readAfter(cursor: number, limit: number): Promise<ImageEvent[]> {
@@ -72,33 +76,34 @@ export class MongooseImageEventLog implements ImageEventLog {
     return result.deletedCount;
   }
 
-  private async appendOne(change: ImageChange, loggedAt: Date): Promise<void> {
-    const { key, kind, repository, owner, tag, digest, occurredAt } = change;
-    const document = {
-      key,
-      kind,
-      repository,
-      owner,
-      ...(tag === undefined ? {} : { tag }),
-      ...(digest === undefined ? {} : { digest }),
-      occurredAt,
-      loggedAt,
-    };
-
+  /**
+   * Inserts the events under the cursors that follow the newest, in order. An ordered insert
+   * stops at its first duplicate: the events before it are in; the one it stopped at was either
+   * logged before (its key is found: it is skipped) or lost its cursor to another replica (it is
+   * tried again under the next one), and so are the ones after it.
+   */
+  private async insertInOrder(batch: readonly PendingEvent[]): Promise<void> {
+    let remaining = batch;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
-      const cursor = ((await this.newestForAppend()) ?? 0) + 1;
+      const first = ((await this.newestForAppend()) ?? 0) + 1;
+      const documents = remaining.map((event, index) => ({ _id: first + index, ...event }));
       try {
-        // The raw insert: Mongoose would cast `_id` and build a document for nothing.
-        await this.events.collection.insertOne({ _id: cursor as never, ...document });
-        this.lastSeen = cursor;
+        // The raw insert: Mongoose would cast `_id` and build documents for nothing.
+        await this.events.collection.insertMany(documents as never[], { ordered: true });
+        this.lastSeen = first + documents.length - 1;
         return;
       } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
+        const stoppedAt = duplicateIndex(error);
+        if (stoppedAt === undefined) throw error;
+        if (stoppedAt > 0) this.lastSeen = first + stoppedAt - 1;
+
+        const duplicate = remaining[stoppedAt] as PendingEvent;
+        const logged = (await this.events.exists({ key: duplicate.key })) !== null;
+        remaining = remaining.slice(logged ? stoppedAt + 1 : stoppedAt);
+        if (remaining.length === 0) return;
       }
-      // The key already logged, or another replica took this cursor first.
-      if ((await this.events.exists({ key })) !== null) return;
     }
-    throw new Error(`image event "${key}" lost ${MAX_ATTEMPTS} races for a cursor in a row`);
+    throw new Error(`image events lost ${MAX_ATTEMPTS} races for a cursor in a row`);
   }
 
   /**
@@ -153,8 +158,26 @@ function toImageEvent(document: ImageEventDocument): ImageEvent {
   };
 }
 
-function isDuplicateKey(error: unknown): boolean {
-  return (
-    typeof error === 'object' && error !== null && 'code' in error && error.code === DUPLICATE_KEY
-  );
+function pendingEvent(change: ImageChange, loggedAt: Date): PendingEvent {
+  const { key, kind, repository, owner, tag, digest, occurredAt } = change;
+  return {
+    key,
+    kind,
+    repository,
+    owner,
+    ...(tag === undefined ? {} : { tag }),
+    ...(digest === undefined ? {} : { digest }),
+    occurredAt,
+    loggedAt,
+  };
+}
+
+/** Where an ordered insert stopped on a duplicate key; undefined for any other failure. */
+function duplicateIndex(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { writeErrors } = error as { writeErrors?: unknown };
+  const first = (Array.isArray(writeErrors) ? writeErrors[0] : writeErrors) as
+    { code?: unknown; index?: unknown } | undefined;
+  if (first?.code !== DUPLICATE_KEY || typeof first.index !== 'number') return undefined;
+  return first.index;
 }

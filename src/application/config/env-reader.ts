@@ -67,9 +67,37 @@ export class EnvReader {
     return parsed;
   }
 
+  /**
+   * A short interval written `<n>ms` or `<n>s` (`0` where the range starts at 0), in
+   * milliseconds: where sub-second settings make sense, such as polling and caching.
+   */
+  milliseconds(name: string, fallback: number, range: { min: number; max: number }): number {
+    const value = this.optionalString(name);
+    if (value === undefined) return fallback;
+
+    const match = /^(\d{1,6})(ms|s)$/.exec(value);
+    const ms =
+      value === '0'
+        ? 0
+        : match === null
+          ? Number.NaN
+          : Number(match[1]) * (match[2] === 's' ? 1000 : 1);
+    if (ms >= range.min && ms <= range.max) return ms;
+    return this.reject(
+      name,
+      value,
+      `expected an interval such as 250ms or 2s, from ${interval(range.min)} to ${interval(range.max)}`,
+      fallback,
+    );
+  }
+
   /** Records a problem that only the caller can judge, such as a rule across two variables. */
   reject<T>(name: string, value: string, expectation: string, placeholder: T): T {
     this.problems.push(`${name}="${value}": ${expectation}`);
     return placeholder;
   }
+}
+
+function interval(ms: number): string {
+  return ms % 1000 === 0 && ms > 0 ? `${ms / 1000}s` : `${ms}ms`;
 }

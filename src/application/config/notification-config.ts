@@ -7,6 +7,8 @@ export interface NotificationConfig {
   readonly secrets: readonly Secret[] | undefined;
   /** EVENT_BODY_LIMIT: the largest envelope accepted, in bytes. */
   readonly bodyLimitBytes: number;
+  /** EVENT_REQUESTS_IN_FLIGHT: envelopes stored at once; beyond them `/event` answers 503. */
+  readonly requestsInFlight: number;
   /** EVENT_RETENTION: how long processed pull ids and deletions are remembered. */
   readonly eventRetentionMs: number;
   /** RECONCILE_INTERVAL: how often the catalog is reconciled; undefined never. */
@@ -31,6 +33,7 @@ export function loadNotificationConfig(reader: EnvReader): NotificationConfig {
       min: 1024,
       max: 64 * 1024 * 1024,
     }),
+    requestsInFlight: reader.integer('EVENT_REQUESTS_IN_FLIGHT', 64, { min: 1, max: 10_000 }),
     // Longer than a registry keeps retrying an event, so a retry is still recognised.
     eventRetentionMs:
       duration(reader, 'EVENT_RETENTION', 7 * DAY, { min: 60 * SECOND, max: 365 * DAY }) ?? 7 * DAY,

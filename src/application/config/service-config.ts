@@ -1,5 +1,6 @@
 import { redactUri } from '../../adapters/mongo/redact-uri.js';
 import { loadAuthConfig, type AuthConfig } from './auth-config.js';
+import { loadCatalogCacheConfig, type CatalogCacheConfig } from './catalog-cache-config.js';
 import { ConfigError } from './config-error.js';
 import { EnvReader, type ListenAddress } from './env-reader.js';
 import { loadNotificationConfig, type NotificationConfig } from './notification-config.js';
@@ -14,6 +15,8 @@ export interface ServiceConfig {
   /** The catalog's server; undefined starts an embedded MongoDB under `dataDir`. */
   readonly mongodbUri: string | undefined;
   readonly mongodbTimeoutMs: number;
+  /** MONGODB_POOL_SIZE: database operations in flight at most. */
+  readonly mongodbPoolSize: number;
   readonly dataDir: string;
   readonly grpcAddress: ListenAddress;
   readonly httpAddress: ListenAddress;
@@ -24,6 +27,8 @@ export interface ServiceConfig {
   readonly auth: AuthConfig;
   /** The notification endpoint, event retention and reconciliation. */
   readonly notifications: NotificationConfig;
+  /** The cache of Find and List answers. */
+  readonly catalogCache: CatalogCacheConfig;
   /** WatchImages' event retention and polling. */
   readonly watch: WatchConfig;
   /** Graceful stop and TLS. */
@@ -40,6 +45,7 @@ export function loadServiceConfig(
   const config: ServiceConfig = {
     mongodbUri: mongodbUri(reader),
     mongodbTimeoutMs: reader.integer('MONGODB_TIMEOUT_MS', 3000, { min: 100, max: 600_000 }),
+    mongodbPoolSize: reader.integer('MONGODB_POOL_SIZE', 32, { min: 1, max: 1000 }),
     dataDir: reader.string('DATA_DIR', './data'),
     // 50050 is the port FogCore's clients are configured with.
     grpcAddress: reader.listenAddress('GRPC_ADDR', '0.0.0.0:50050'),
@@ -49,6 +55,7 @@ export function loadServiceConfig(
     logLevel: reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     auth: loadAuthConfig(reader, httpAddress),
     notifications: loadNotificationConfig(reader),
+    catalogCache: loadCatalogCacheConfig(reader),
     watch: loadWatchConfig(reader),
     operations: loadOperationsConfig(reader),
   };

@@ -17,23 +17,6 @@ export function loadWatchConfig(reader: EnvReader): WatchConfig {
   return {
     retentionMs:
       duration(reader, 'WATCH_RETENTION', DAY, { min: 60 * SECOND, max: 30 * DAY }) ?? DAY,
-    pollIntervalMs: pollInterval(reader),
+    pollIntervalMs: reader.milliseconds('WATCH_POLL_INTERVAL', SECOND, POLL_RANGE),
   };
-}
-
-/** `<n>ms` or `<n>s`: the interval is short, so milliseconds are allowed here. */
-function pollInterval(reader: EnvReader): number {
-  const name = 'WATCH_POLL_INTERVAL';
-  const value = reader.optionalString(name);
-  if (value === undefined) return SECOND;
-
-  const match = /^(\d{1,6})(ms|s)$/.exec(value);
-  const ms = match === null ? Number.NaN : Number(match[1]) * (match[2] === 's' ? SECOND : 1);
-  if (ms >= POLL_RANGE.min && ms <= POLL_RANGE.max) return ms;
-  return reader.reject(
-    name,
-    value,
-    'expected an interval such as 250ms or 2s, from 50ms to 60s',
-    SECOND,
-  );
 }

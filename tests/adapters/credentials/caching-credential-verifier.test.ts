@@ -103,4 +103,43 @@ describe('CachingCredentialVerifier', () => {
 
     expect(await cache.status('alice')).toEqual({ status: 'gone' });
   });
+
+  it('lets concurrent requests with the same credentials share one verification', async () => {
+    const { cache, inner } = setup();
+
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => cache.verify('alice', alice())),
+    );
+    await cache.verify('alice', alice());
+
+    expect(answers.every((answer) => answer.valid)).toBe(true);
+    expect(inner.verified).toEqual(['alice']);
+  });
+
+  it('shares a verification only between identical credentials', async () => {
+    const { cache, inner } = setup();
+
+    const [right, wrong] = await Promise.all([
+      cache.verify('alice', alice()),
+      cache.verify('alice', new Secret('guess')),
+    ]);
+
+    expect(right.valid).toBe(true);
+    expect(wrong).toEqual({ valid: false });
+    expect(inner.verified).toEqual(['alice', 'alice']);
+  });
+
+  it('lets a failure shared by concurrent requests be tried again afterwards', async () => {
+    const { cache, inner } = setup();
+    inner.unavailable = true;
+
+    const failures = await Promise.allSettled([
+      cache.verify('alice', alice()),
+      cache.verify('alice', alice()),
+    ]);
+    inner.unavailable = false;
+
+    expect(failures.map((failure) => failure.status)).toEqual(['rejected', 'rejected']);
+    expect((await cache.verify('alice', alice())).valid).toBe(true);
+  });
 });

@@ -61,6 +61,7 @@ describe('POST /event', () => {
       secrets: new BearerSecrets([new Secret(SECRET), new Secret(OLD_SECRET)]),
       bodyLimit: BODY_LIMIT,
       metrics: new EventMetrics(metrics),
+      requestsInFlight: 64,
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
@@ -236,5 +237,77 @@ describe('POST /event', () => {
   it('never writes a secret to the log', () => {
     expect(logs.raw.join('\n')).not.toContain(SECRET);
     expect(logs.raw.join('\n')).not.toContain(OLD_SECRET);
+  });
+});
+
+describe('POST /event beyond EVENT_REQUESTS_IN_FLIGHT', () => {
+  /** A catalog whose tag pushes wait until the test opens the gate. */
+  class GatedCatalog extends InMemoryImageCatalog {
+    private opened: () => void = () => undefined;
+    private readonly gate = new Promise<void>((resolve) => (this.opened = resolve));
+
+    open(): void {
+      this.opened();
+    }
+
+    override async recordTagPush(push: Parameters<InMemoryImageCatalog['recordTagPush']>[0]) {
+      await this.gate;
+      return super.recordTagPush(push);
+    }
+  }
+
+  it('answers 503 OVERLOADED with Retry-After at once, and stores the envelopes in flight', async () => {
+    const catalog = new GatedCatalog();
+    const app = buildHttpApp(createLogger('silent'));
+    await app.register(registryEventRoutes, {
+      ingest: new IngestRegistryEvent(
+        catalog,
+        new InMemoryProcessedEvents(),
+        { now: () => new Date() },
+        { ownUserAgent: 'images-service' },
+        new InMemoryImageEventLog(),
+      ),
+      secrets: new BearerSecrets([new Secret(SECRET)]),
+      bodyLimit: BODY_LIMIT,
+      metrics: new EventMetrics(new Registry()),
+      requestsInFlight: 2,
+    });
+    const envelope = (tag: string) => {
+      const event = captured('registry-2.8-tag-push').body.events[0] as { target: object };
+      return JSON.stringify({ events: [{ ...event, id: tag, target: { ...event.target, tag } }] });
+    };
+    const post = (tag: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/event',
+        headers: { authorization: `Bearer ${SECRET}`, 'content-type': V1 },
+        payload: envelope(tag),
+      });
+
+    const held = [post('t1'), post('t2')];
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const refused = await post('t3');
+    catalog.open();
+    const answered = await Promise.all(held);
+    const afterwards = await post('t4');
+    await app.close();
+
+    expect(refused.statusCode).toBe(503);
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(refused.json()).toEqual({
+      errors: [
+        {
+          code: 'OVERLOADED',
+          message: '2 envelopes are being stored (EVENT_REQUESTS_IN_FLIGHT); retry later',
+        },
+      ],
+    });
+    expect(answered.map((answer) => answer.statusCode)).toEqual([200, 200]);
+    expect(afterwards.statusCode).toBe(200);
+    expect((await catalog.find('alice/app'))?.tags.map((tag) => tag.name)).toEqual([
+      't1',
+      't2',
+      't4',
+    ]);
   });
 });

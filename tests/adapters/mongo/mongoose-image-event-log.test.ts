@@ -90,6 +90,28 @@ describe('MongooseImageEventLog', () => {
     expect(new Set(events.map((event) => event.tag)).size).toBe(10);
   });
 
+  it('logs each change once, cursors dense, when racing batches repeat changes already logged', async () => {
+    const replicaA = await openLog();
+    const replicaB = await openLog();
+    await replicaA.append([change('alice/app', 't0')], NOW);
+
+    // Each append repeats one of six alice tags and adds a bob tag of its own.
+    await Promise.all(
+      Array.from({ length: 12 }, (_, index) =>
+        (index % 2 === 0 ? replicaA : replicaB).append(
+          [change('alice/app', `t${index % 6}`), change('bob/web', `w${index}`)],
+          NOW,
+        ),
+      ),
+    );
+
+    const events = await replicaB.readAfter(0, 100);
+    expect(events.map((event) => event.cursor)).toEqual(
+      Array.from({ length: 18 }, (_, index) => index + 1),
+    );
+    expect(new Set(events.map((event) => `${event.repository}:${event.tag}`)).size).toBe(18);
+  });
+
   it("numbers an append after the other replica's, however many it appended meanwhile", async () => {
     const replicaA = await openLog();
     const replicaB = await openLog();
