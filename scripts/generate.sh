@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 PATH="$PWD/node_modules/.bin:$PATH"
 base=${1:-.}
 
-buf generate --output "$base"
-# Source info keeps the .proto comments, which `grpcurl describe` shows.
-buf build --path protos/images_api.proto --as-file-descriptor-set \
-  -o "$base/generated/images_api.binpb"
+# The health protocol needs no TypeScript: nice-grpc-server-health brings its own.
+buf generate --output "$base" --exclude-path protos/grpc
+# Source info keeps the .proto comments, which `grpcurl describe` shows. Health is described
+# too, so that grpcurl can check it with nothing but the server.
+buf build --path protos/images_api.proto --path protos/grpc/health/v1/health.proto \
+  --as-file-descriptor-set -o "$base/generated/images_api.binpb"

@@ -15,7 +15,7 @@ describe('loadServiceConfig', () => {
       logLevel: 'info',
       mongodbTimeoutMs: 3000,
       mongodbPoolSize: 32,
-      catalogCache: { ttlMs: 1000, maxEntries: 10_000 },
+      catalogCache: { ttlMs: 5000, maxEntries: 10_000 },
     });
     expect(config.registryUrl.href).toBe('http://127.0.0.1:5000/');
   });

@@ -12,6 +12,7 @@ import {
 } from '../../src/application/images-service.js';
 import { createLogger } from '../../src/application/logger.js';
 import { LogCapture } from './log-capture.js';
+import { assertNoSecretLeaks, environmentSecrets } from './log-secrets.js';
 import { isolatedDatabaseUri } from './mongodb.js';
 
 export interface ServiceUnderTest {
@@ -27,9 +28,13 @@ export interface ServiceUnderTest {
 /**
  * Runs the whole service in this process on free loopback ports, configured through the same
  * environment variables as in production; `env` overrides the defaults below.
+ *
+ * `stop` fails the test when the log holds a secret: one of `knownSecrets` (the passwords the
+ * test uses), a notification secret, or anything shaped like a token or credentials.
  */
 export async function startServiceUnderTest(
   env: Record<string, string> = {},
+  options: { readonly knownSecrets?: readonly string[] } = {},
 ): Promise<ServiceUnderTest> {
   const mongodbUri = env['MONGODB_URI'] ?? isolatedDatabaseUri('service');
   // The generated key and secret go to a directory of the test's own, not the repository.
@@ -58,7 +63,9 @@ export async function startServiceUnderTest(
     stop: async () => {
       channel.close();
       await service.stop();
+      const secrets = await environmentSecrets({ ...env, DATA_DIR: scratch ?? config.dataDir });
       if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+      assertNoSecretLeaks('the service', logs.raw, [...secrets, ...(options.knownSecrets ?? [])]);
     },
   };
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createChannel, createClient, type Channel } from 'nice-grpc';
 
 import { ImagesAPIDefinition, type ImagesAPIClient } from '../../generated/images_api.js';
+import { assertNoSecretLeaks, environmentSecrets } from './log-secrets.js';
 import { freePort, ServerProcess } from './processes.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -17,7 +18,7 @@ export interface ServiceReplica {
   readonly log: () => string;
   /** SIGTERM, as a supervisor stops a replica; resolves with the exit code. */
   terminate(): Promise<number | NodeJS.Signals>;
-  /** Stops it for good and removes its data directory. */
+  /** Stops it for good and removes its data directory; fails when its log holds a secret. */
   dispose(): Promise<void>;
 }
 
@@ -54,7 +55,9 @@ export async function startServiceReplica(env: Record<string, string>): Promise<
     dispose: async () => {
       channel.close();
       await server.stop();
+      const secrets = await environmentSecrets({ ...env, DATA_DIR: dataDir });
       await rm(dataDir, { recursive: true, force: true });
+      assertNoSecretLeaks('the service replica', server.log.split('\n'), secrets);
     },
   };
 }

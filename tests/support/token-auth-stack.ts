@@ -93,7 +93,7 @@ export class TokenAuthStack {
     }
 
     Object.assign(env, options.env);
-    const service = await startServiceUnderTest(env);
+    const service = await startServiceUnderTest(env, { knownSecrets: Object.values(ACCOUNTS) });
     const serviceEnv = { ...env, MONGODB_URI: service.mongodbUri };
     return new TokenAuthStack(registry, service, key, users, serviceEnv, directory);
   }

@@ -45,7 +45,10 @@ export async function startGrpcServer(
   server.add(HealthDefinition, operations.health);
   server.add(
     ServerReflectionService,
-    packageFreeServerReflection(operations.descriptorSet, [ImagesAPIDefinition.fullName]),
+    packageFreeServerReflection(operations.descriptorSet, [
+      ImagesAPIDefinition.fullName,
+      HealthDefinition.fullName,
+    ]),
   );
 
   const host = address.host.includes(':') ? `[${address.host}]` : address.host;

@@ -1,8 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { MongoMemoryServer } from 'mongodb-memory-server';
-
 export interface EmbeddedMongoServer {
   readonly uri: string;
   readonly dbPath: string;
@@ -17,6 +15,8 @@ export async function startEmbeddedMongoServer(dataDir: string): Promise<Embedde
   const dbPath = join(dataDir, 'mongodb');
   await mkdir(dbPath, { recursive: true });
 
+  // Loaded only here: a service pointed at MONGODB_URI never pays for the embedded server's code.
+  const { MongoMemoryServer } = await import('mongodb-memory-server');
   const server = await MongoMemoryServer.create({
     instance: { dbPath, storageEngine: 'wiredTiger', ip: '127.0.0.1' },
   });

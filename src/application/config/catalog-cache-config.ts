@@ -8,9 +8,10 @@ export interface CatalogCacheConfig {
   readonly maxEntries: number;
 }
 
-// A second: replicas hear of each other's tag changes through the image event log sooner
-// (WATCH_POLL_INTERVAL), so the TTL only bounds what the log does not carry, such as pulls.
-const DEFAULT_TTL_MS = 1000;
+// Replicas hear of each other's tag changes through the image event log within
+// WATCH_POLL_INTERVAL; the TTL bounds only what the log does not carry: pulls counted by another
+// replica, manifests pushed by digest alone, and changes made to the database by hand.
+const DEFAULT_TTL_MS = 5000;
 
 export function loadCatalogCacheConfig(reader: EnvReader): CatalogCacheConfig {
   return {

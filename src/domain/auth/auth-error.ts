@@ -56,11 +56,16 @@ export function unknownService(value: string, served: string): AuthError {
 }
 
 export function unsupportedGrantType(value: string | undefined): AuthError {
-  const shown = value === undefined ? 'grant_type is required' : `grant_type "${value}"`;
+  const expected = 'use "password" or "refresh_token"';
+  if (value === undefined) {
+    return new AuthError('UNSUPPORTED_GRANT_TYPE', `grant_type is required: ${expected}`, {
+      parameter: 'grant_type',
+    });
+  }
   return new AuthError(
     'UNSUPPORTED_GRANT_TYPE',
-    `${shown} is not supported: use "password" or "refresh_token"`,
-    value === undefined ? { parameter: 'grant_type' } : { value, parameter: 'grant_type' },
+    `grant_type "${value}" is not supported: ${expected}`,
+    { value, parameter: 'grant_type' },
   );
 }
 

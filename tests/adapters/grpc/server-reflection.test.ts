@@ -35,10 +35,16 @@ describe('gRPC server reflection, through grpcurl', () => {
     await stack?.stop();
   });
 
-  it('lists ImagesAPI', async () => {
+  it('lists ImagesAPI and the health service', async () => {
     const listed = (await grpcurl(stack.service.grpcPort, [], 'list')).trim().split('\n');
 
-    expect(listed).toEqual(['ImagesAPI']);
+    expect(listed.sort()).toEqual(['ImagesAPI', 'grpc.health.v1.Health']);
+  });
+
+  it('checks health with nothing but the server to describe the call', async () => {
+    const answer = await grpcurl(stack.service.grpcPort, [], 'grpc.health.v1.Health/Check');
+
+    expect(JSON.parse(answer)).toEqual({ status: 'SERVING' });
   });
 
   it('describes ImagesAPI with its methods and the comments of protos/images_api.proto', async () => {

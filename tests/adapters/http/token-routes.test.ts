@@ -274,11 +274,7 @@ describe('POST /auth', () => {
       'UNSUPPORTED_GRANT_TYPE',
       'grant_type "client_credentials" is not supported: use "password" or "refresh_token"',
     ],
-    [
-      {},
-      'UNSUPPORTED_GRANT_TYPE',
-      'grant_type is required is not supported: use "password" or "refresh_token"',
-    ],
+    [{}, 'UNSUPPORTED_GRANT_TYPE', 'grant_type is required: use "password" or "refresh_token"'],
     [
       { grant_type: 'password', password: 'x' },
       'MISSING_PARAMETER',
