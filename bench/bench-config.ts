@@ -4,6 +4,9 @@ import { redactUri } from '../src/adapters/mongo/redact-uri.js';
 import { ConfigError } from '../src/application/config/config-error.js';
 import { EnvReader } from '../src/application/config/env-reader.js';
 
+/** The scale: a run at it writes bench/results/bench-grpc.json. */
+export const DEFAULT_REPOSITORIES = 100_000;
+
 /** What one benchmark run does, read from BENCH_* variables and MONGODB_URI. */
 export interface BenchConfig {
   /** The benchmark's own database on the MONGODB_URI server, dropped at the end. */
@@ -30,7 +33,10 @@ export function loadBenchConfig(env: Readonly<Record<string, string | undefined>
     databaseUri = benchDatabaseUri(serverUri);
   }
 
-  const repositories = reader.integer('BENCH_REPOSITORIES', 100_000, { min: 1, max: 10_000_000 });
+  const repositories = reader.integer('BENCH_REPOSITORIES', DEFAULT_REPOSITORIES, {
+    min: 1,
+    max: 10_000_000,
+  });
   const owners = reader.integer('BENCH_OWNERS', 1_000, { min: 1, max: 1_000_000 });
   // Every owner must hold a repository, or List of a random owner would find nothing.
   if (owners > repositories) {

@@ -15,7 +15,7 @@
 import { connectMongo } from '../src/adapters/mongo/mongo-connection.js';
 import { redactUri } from '../src/adapters/mongo/redact-uri.js';
 import { ConfigError } from '../src/application/config/config-error.js';
-import { loadBenchConfig, type BenchConfig } from './bench-config.js';
+import { DEFAULT_REPOSITORIES, loadBenchConfig, type BenchConfig } from './bench-config.js';
 import { catalogOperations, expectOk, type OperationUnderTest } from './catalog-operations.js';
 import { closedLoop, openLoop, type Measurement, type Operation } from './load-runs.js';
 import { machine, rate, renderReport, type OperationResult } from './report.js';
@@ -64,7 +64,10 @@ async function benchmark(config: BenchConfig, signal: AbortSignal): Promise<numb
 
     const { repositories, owners, concurrency, seconds } = config;
     const setup = { repositories, owners, concurrency, seconds, database, machine: machine() };
-    await writeResults(resultsPath('bench-grpc'), { setup, find: findResult, list: listResult });
+    // Other scales keep their own file, so that a small trial never replaces the issue's figures.
+    const name =
+      repositories === DEFAULT_REPOSITORIES ? 'bench-grpc' : `bench-grpc-${repositories}`;
+    await writeResults(resultsPath(name), { setup, find: findResult, list: listResult });
     process.stdout.write(`\n${renderReport(setup, findResult, listResult)}`);
     for (const failure of failures) process.stderr.write(`failed: ${failure}\n`);
     return failures.length;
@@ -76,7 +79,10 @@ async function benchmark(config: BenchConfig, signal: AbortSignal): Promise<numb
   }
 }
 
-/** The service's peak, its latency at half that peak, then the driver's peak. */
+/**
+ * The service's peak, its latency at half that peak, then the driver's peak and its latency at
+ * the same rate.
+ */
 async function measure(
   operation: OperationUnderTest,
   config: BenchConfig,
@@ -111,9 +117,14 @@ async function measure(
   );
 
   const driver = await peak(operation.viaDriver, operation.driverQuery);
+  progress(`${operation.driverQuery}: open loop, ${rate(halfPeakRate)} calls/s`);
+  const driverHalfPeak = record(
+    `${operation.driverQuery} at the same rate`,
+    await openLoop(operation.viaDriver, open),
+  );
 
   const { name, driverQuery } = operation;
-  return { name, driverQuery, service, halfPeak, halfPeakRate, driver };
+  return { name, driverQuery, service, halfPeak, halfPeakRate, driver, driverHalfPeak };
 }
 
 // FerretDB reports the MongoDB version it mimics; its own version is what matters for figures.

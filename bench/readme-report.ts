@@ -21,7 +21,7 @@ import { format, resolveConfig } from 'prettier';
 import { renderAuthReport, type AuthBenchResult } from './auth-report.js';
 import { renderEventsReport, type EventsReport } from './events-report.js';
 import { renderReport, type BenchSetup, type OperationResult } from './report.js';
-import { readResults, resultsPath } from './results-file.js';
+import { readResults, resultsPath, RESULTS_DIRECTORY } from './results-file.js';
 import {
   renderResultsSection,
   replaceBetweenMarkers,
@@ -102,11 +102,14 @@ async function report(): Promise<string[]> {
   let readme = await readFile(README, 'utf8');
   const section = renderResultsSection(soak, faults, properties);
   readme = replaceBetweenMarkers(readme, 'results', await formatted(section));
-  for (const table of BENCH_TABLES) {
-    const figures = await readResults<never>(resultsPath(table.name));
-    if (figures !== undefined && readme.includes(`<!-- results:${table.name}:begin -->`)) {
+  for (const name of await resultNames()) {
+    // A benchmark's runs at other scales are named after it: bench-grpc-1000 is a bench-grpc.
+    const table = BENCH_TABLES.find((known) => new RegExp(`^${known.name}(-\\d+)?$`).test(name));
+    const figures = await readResults<never>(resultsPath(name));
+    if (table === undefined || figures === undefined) continue;
+    if (readme.includes(`<!-- results:${name}:begin -->`)) {
       const rendered = await formatted(table.render(figures));
-      readme = replaceBetweenMarkers(readme, `results:${table.name}`, rendered);
+      readme = replaceBetweenMarkers(readme, `results:${name}`, rendered);
     }
   }
   await writeFile(README, readme);
@@ -131,6 +134,15 @@ function recordedRuns(outcome: TestOutcome): number | undefined {
 }
 
 /** Files under `directory` whose names end with `suffix`, relative to the root, sorted. */
+/** The benchmarks' result files in bench/results/, by name without `.json`. */
+async function resultNames(): Promise<string[]> {
+  const entries = await readdir(RESULTS_DIRECTORY).catch(() => [] as string[]);
+  return entries
+    .filter((entry) => entry.endsWith('.json'))
+    .map((entry) => entry.slice(0, -'.json'.length))
+    .sort();
+}
+
 async function findFiles(directory: string, suffix: string): Promise<string[]> {
   const entries = await readdir(directory, { recursive: true, withFileTypes: true });
   return entries

@@ -4,6 +4,7 @@ import type {
   ManifestPush,
   TagPull,
   TagPush,
+  TagPushOutcome,
 } from '../../domain/ports/image-catalog.port.js';
 import { ReadThroughCache, type ReadThroughCacheOptions } from './read-through-cache.js';
 
@@ -58,7 +59,7 @@ export class CachingImageCatalog implements ImageCatalog {
     >;
   }
 
-  recordTagPush(push: TagPush): Promise<boolean> {
+  recordTagPush(push: TagPush): Promise<TagPushOutcome> {
     return this.writing(push.repository, () => this.inner.recordTagPush(push));
   }
 

@@ -1,28 +1,22 @@
-import type { ImageRepository, TagRecord } from '../../domain/catalog/image-repository.js';
+import type { ImageRepository } from '../../domain/catalog/image-repository.js';
 import type {
   ImageCatalog,
   ManifestPush,
   TagPull,
   TagPush,
+  TagPushOutcome,
 } from '../../domain/ports/image-catalog.port.js';
+import {
+  upsertWhere,
+  upsertWhereReturningBefore,
+  type WrittenRepository,
+} from './conditional-upsert.js';
+import { isDuplicateKey } from './duplicate-key.js';
 import { KeyedSerializer } from './keyed-serializer.js';
 import { pruneDeletions } from './prune-deletions.js';
-import {
-  digestKey,
-  tagKey,
-  type RepositoryDocument,
-  type RepositoryModel,
-  type TagDocument,
-} from './repository.schema.js';
-import {
-  notDeletedSince,
-  tagDocument,
-  tagPushUpdate,
-  type Filter,
-  type Update,
-} from './tag-push-update.js';
-
-const DUPLICATE_KEY = 11000;
+import { found, toImageRepository } from './repository-mapping.js';
+import { digestKey, tagKey, type RepositoryModel, type TagDocument } from './repository.schema.js';
+import { notDeletedSince, tagDocument, tagPushUpdate } from './tag-push-update.js';
 
 /**
  * The image catalog in MongoDB (or a wire-compatible server), one document per repository.
@@ -69,9 +63,20 @@ export class MongooseImageCatalog implements ImageCatalog {
     return toImageRepository(document);
   }
 
-  async recordTagPush(push: TagPush): Promise<boolean> {
+  async recordTagPush(push: TagPush): Promise<TagPushOutcome> {
     const { filter, update } = tagPushUpdate(push);
-    return this.writes.run(push.repository, () => this.upsertWhere(filter, update));
+    const path = `tags.${tagKey(push.tag)}`;
+
+    return this.writes.run(push.repository, async () => {
+      // One round trip in the common case: the write hands back the tag it replaced.
+      const before = await upsertWhereReturningBefore(this.repositories, filter, update);
+      if (before !== 'no match') return { applied: true, ...found(before, push.tag) };
+
+      const stored = await this.repositories
+        .findById(push.repository, { [path]: 1 })
+        .lean<WrittenRepository>();
+      return { applied: false, ...found(stored ?? undefined, push.tag) };
+    });
   }
 
   async recordTagPushes(pushes: readonly TagPush[]): Promise<string[]> {
@@ -97,7 +102,7 @@ export class MongooseImageCatalog implements ImageCatalog {
       const applied: string[] = [];
       for (const push of pushes) {
         const { filter, update } = tagPushUpdate(push);
-        if (await this.upsertWhere(filter, update)) applied.push(push.tag);
+        if (await upsertWhere(this.repositories, filter, update)) applied.push(push.tag);
       }
       return applied;
     });
@@ -123,7 +128,7 @@ export class MongooseImageCatalog implements ImageCatalog {
       $set: { [manifest]: { digest, mediaType, size, pushedAt }, owner: push.owner },
     };
 
-    return this.writes.run(push.repository, () => this.upsertWhere(filter, update));
+    return this.writes.run(push.repository, () => upsertWhere(this.repositories, filter, update));
   }
 
   async recordPull(pull: TagPull): Promise<boolean> {
@@ -151,7 +156,11 @@ export class MongooseImageCatalog implements ImageCatalog {
 
       // No such tag, or a newer one that needs no reminder: remember the deletion for a push
       // that is older but arrives later.
-      await this.upsertWhere({ _id: name, [path]: { $exists: false } }, { $max: deleted });
+      await upsertWhere(
+        this.repositories,
+        { _id: name, [path]: { $exists: false } },
+        { $max: deleted },
+      );
       return false;
     });
   }
@@ -161,7 +170,8 @@ export class MongooseImageCatalog implements ImageCatalog {
 
     return this.writes.run(name, async () => {
       // Remembered first: a push of the digest that races the removals below then loses.
-      await this.upsertWhere(
+      await upsertWhere(
+        this.repositories,
         { _id: name },
         { $max: { [`deletedDigests.${key}`]: at, lastDeletionAt: at } },
       );
@@ -194,7 +204,11 @@ export class MongooseImageCatalog implements ImageCatalog {
   async remove(name: string, at: Date): Promise<boolean> {
     return this.writes.run(name, async () => {
       // Remembered first, so that no push older than the deletion can land after the removals.
-      await this.upsertWhere({ _id: name }, { $max: { deletedAt: at, lastDeletionAt: at } });
+      await upsertWhere(
+        this.repositories,
+        { _id: name },
+        { $max: { deletedAt: at, lastDeletionAt: at } },
+      );
 
       const document = await this.repositories.findById(name, { tags: 1, manifests: 1 }).lean();
       const manifests = Object.entries(document?.manifests ?? {});
@@ -226,49 +240,4 @@ export class MongooseImageCatalog implements ImageCatalog {
     const document = await this.repositories.findById(name, { tags: 1 }).lean();
     return Object.values(document?.tags ?? {});
   }
-
-  /**
-   * Applies `update` to the document matching `filter`, creating it when no document has the
-   * id yet. Resolves to whether anything was written.
-   */
-  private async upsertWhere(filter: Filter, update: Update): Promise<boolean> {
-    try {
-      const result = await this.repositories.updateOne(filter, update, { upsert: true });
-      return result.modifiedCount + result.upsertedCount > 0;
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-    }
-
-    // The upsert found no match and its insert hit an existing document: either that document
-    // fails the condition, or a concurrent upsert created it first. Without upsert, the
-    // condition decides against the document as it now is.
-    const retried = await this.repositories.updateOne(filter, update);
-    return retried.modifiedCount > 0;
-  }
-}
-
-function toImageRepository(document: RepositoryDocument): ImageRepository {
-  const tags = Object.values(document.tags)
-    .map(toTagRecord)
-    .sort((left, right) => (left.name < right.name ? -1 : left.name > right.name ? 1 : 0));
-
-  return { name: document._id, owner: document.owner, tags, updated: document.updated };
-}
-
-function toTagRecord(tag: TagDocument): TagRecord {
-  return {
-    name: tag.name,
-    digest: tag.digest,
-    mediaType: tag.mediaType,
-    size: tag.size,
-    pushedAt: tag.pushedAt,
-    pulls: tag.pulls ?? 0,
-    ...(tag.lastPulledAt === undefined ? {} : { lastPulledAt: tag.lastPulledAt }),
-  };
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  return (
-    typeof error === 'object' && error !== null && 'code' in error && error.code === DUPLICATE_KEY
-  );
 }

@@ -3,13 +3,16 @@ import type {
   ImageEventLog,
   ImageEventLogBounds,
 } from '../../domain/ports/image-event-log.port.js';
+import { DUPLICATE_KEY } from './duplicate-key.js';
 import type { ImageEventDocument, ImageEventModel } from './image-event.schema.js';
 import { WriteBatcher } from './write-batcher.js';
 
-const DUPLICATE_KEY = 11000;
 // Each lost race means another replica appended meanwhile, or a change was logged already;
 // this many in a row means a fault.
 const MAX_ATTEMPTS = 50;
+
+// Well within the shortest WATCH_RETENTION (60 s), leaving room for clocks that disagree.
+const GUESS_WINDOW_MS = 10_000;
 
 /** An event as inserted, but for its cursor, which is chosen when its batch is written. */
 type PendingEvent = Omit<ImageEventDocument, '_id'>;
@@ -32,6 +35,8 @@ export class MongooseImageEventLog implements ImageEventLog {
   private readonly appends = new WriteBatcher<PendingEvent>((batch) => this.insertInOrder(batch));
   /** The newest cursor this process knows of; only a hint, checked before it is used. */
   private lastSeen: number | undefined;
+  /** When the events of this process's last append were logged. */
+  private lastLoggedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly events: ImageEventModel) {}
 
@@ -84,13 +89,22 @@ export class MongooseImageEventLog implements ImageEventLog {
    */
   private async insertInOrder(batch: readonly PendingEvent[]): Promise<void> {
     let remaining = batch;
+    // First the cursor after this process's own last append, with no lookup: it is free unless
+    // another replica appended meanwhile, which the duplicate key then tells, at no extra cost.
+    // Only while that append is recent: pruning (WATCH_RETENTION, a minute at least) removes
+    // old cursors, and the one after a pruned cursor may be free again, far behind the newest.
+    // The times compared are the ones pruning compares: when each event was logged.
+    const loggedAt = Math.min(...batch.map((event) => event.loggedAt.getTime()));
+    let guess = loggedAt - this.lastLoggedAt < GUESS_WINDOW_MS ? this.lastSeen : undefined;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
-      const first = ((await this.newestForAppend()) ?? 0) + 1;
+      const first = (guess ?? (await this.newestForAppend()) ?? 0) + 1;
+      guess = undefined;
       const documents = remaining.map((event, index) => ({ _id: first + index, ...event }));
       try {
         // The raw insert: Mongoose would cast `_id` and build documents for nothing.
         await this.events.collection.insertMany(documents as never[], { ordered: true });
         this.lastSeen = first + documents.length - 1;
+        this.lastLoggedAt = Math.max(...remaining.map((event) => event.loggedAt.getTime()));
         return;
       } catch (error) {
         const stoppedAt = duplicateIndex(error);

@@ -1,7 +1,6 @@
 import type { ProcessedEvents } from '../../domain/ports/processed-events.port.js';
+import { isDuplicateKey } from './duplicate-key.js';
 import type { ProcessedEventModel } from './processed-event.schema.js';
-
-const DUPLICATE_KEY = 11000;
 
 /** Processed event ids in MongoDB: one document per id, claimed by inserting it. */
 export class MongooseProcessedEvents implements ProcessedEvents {
@@ -26,10 +25,4 @@ export class MongooseProcessedEvents implements ProcessedEvents {
     const result = await this.events.deleteMany({ at: { $lt: before } });
     return result.deletedCount;
   }
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  return (
-    typeof error === 'object' && error !== null && 'code' in error && error.code === DUPLICATE_KEY
-  );
 }

@@ -16,6 +16,16 @@ export interface TagPush extends ManifestPush {
   readonly tag: string;
 }
 
+/** What a tag push found, and whether it moved the tag. */
+export interface TagPushOutcome {
+  readonly applied: boolean;
+  /**
+   * The tag as it was found: before this push when it applied (undefined for a new tag), as it
+   * stays when it did not (undefined when the tag is not there).
+   */
+  readonly found?: { readonly digest: string; readonly pushedAt: Date };
+}
+
 /** One pull of a manifest through a tag. */
 export interface TagPull {
   readonly repository: string;
@@ -58,9 +68,9 @@ export interface ImageCatalog {
   /**
    * Points `push.tag` at `push.digest` unless something at least as recent is known: the stored
    * tag, or a deletion of the tag, of the digest or of the repository. Resolves to whether it
-   * applied.
+   * applied and to the tag it found, read in the same atomic step as the write.
    */
-  recordTagPush(push: TagPush): Promise<boolean>;
+  recordTagPush(push: TagPush): Promise<TagPushOutcome>;
 
   /**
    * Records pushes of distinct tags of one repository, each as recordTagPush would, and in a

@@ -11,7 +11,7 @@ import {
   ensureRepositoryIndexes,
   repositoryModel,
 } from '../../../src/adapters/mongo/repository.schema.js';
-import type { TagPush } from '../../../src/domain/ports/image-catalog.port.js';
+import type { TagPush, TagPushOutcome } from '../../../src/domain/ports/image-catalog.port.js';
 import { imageCatalogContract } from '../../support/image-catalog-contract.js';
 import { isolatedDatabaseUri } from '../../support/mongodb.js';
 import { tagPush } from '../../support/tag-push.js';
@@ -30,7 +30,7 @@ class CountingMetrics implements CatalogCacheMetrics {
 
 /** A catalog whose pushes apply but whose answers are lost, as when a connection drops. */
 class LosingAnswersAfterWrites extends MongooseImageCatalog {
-  override async recordTagPush(push: TagPush): Promise<boolean> {
+  override async recordTagPush(push: TagPush): Promise<TagPushOutcome> {
     await super.recordTagPush(push);
     throw new Error('connection lost after the write');
   }

@@ -90,7 +90,7 @@ describe('MongooseImageCatalog ordering and deletions', () => {
       await catalog.recordTagPush(
         tagPush('alice/legacy', 'v2', { pushedAt: at(2), digest: digestOf('b') }),
       ),
-    ).toBe(true);
+    ).toEqual({ applied: true });
     expect(await catalog.removeDigest('alice/legacy', digestOf('a'), at(3))).toBe(true);
 
     expect((await catalog.find('alice/legacy'))?.tags.map((tag) => tag.name)).toEqual(['v2']);

@@ -44,9 +44,9 @@ describe('MongooseImageCatalog', () => {
   it('stores a pushed tag with its manifest and reads it back', async () => {
     const pushedAt = new Date('2026-05-06T07:08:09Z');
 
-    expect(await catalog.recordTagPush(tagPush('alice/app', 'v1', { pushedAt, size: 999 }))).toBe(
-      true,
-    );
+    expect(
+      await catalog.recordTagPush(tagPush('alice/app', 'v1', { pushedAt, size: 999 })),
+    ).toEqual({ applied: true });
 
     expect(await catalog.find('alice/app')).toEqual({
       name: 'alice/app',
@@ -75,24 +75,26 @@ describe('MongooseImageCatalog', () => {
     expect((await catalog.find('alice/app'))?.tags.map((tag) => tag.name)).toEqual(['__proto__']);
   });
 
-  it('moves a tag to a newer push and ignores an older or repeated one', async () => {
+  it('moves a tag to a newer push and ignores an older or repeated one, telling what it found', async () => {
     const early = new Date('2026-01-01T00:00:00Z');
     const late = new Date('2026-01-02T00:00:00Z');
-    await catalog.recordTagPush(tagPush('alice/app', 'latest', { pushedAt: early }));
+    const first = tagPush('alice/app', 'latest', { pushedAt: early });
+    await catalog.recordTagPush(first);
 
     expect(
       await catalog.recordTagPush(
         tagPush('alice/app', 'latest', { pushedAt: late, digest: OTHER_DIGEST }),
       ),
-    ).toBe(true);
-    expect(await catalog.recordTagPush(tagPush('alice/app', 'latest', { pushedAt: early }))).toBe(
-      false,
-    );
+    ).toEqual({ applied: true, found: { digest: first.digest, pushedAt: early } });
+    expect(await catalog.recordTagPush(first)).toEqual({
+      applied: false,
+      found: { digest: OTHER_DIGEST, pushedAt: late },
+    });
     expect(
       await catalog.recordTagPush(
         tagPush('alice/app', 'latest', { pushedAt: late, digest: OTHER_DIGEST }),
       ),
-    ).toBe(false);
+    ).toEqual({ applied: false, found: { digest: OTHER_DIGEST, pushedAt: late } });
 
     const stored = await catalog.find('alice/app');
     expect(stored?.tags).toHaveLength(1);
@@ -107,7 +109,7 @@ describe('MongooseImageCatalog', () => {
       tags.map((tag) => catalog.recordTagPush(tagPush('alice/race', tag))),
     );
 
-    expect(applied.every(Boolean)).toBe(true);
+    expect(applied.every((outcome) => outcome.applied)).toBe(true);
     expect((await catalog.find('alice/race'))?.tags.map((tag) => tag.name).sort()).toEqual(
       [...tags].sort(),
     );

@@ -4,6 +4,7 @@ import type {
   ManifestPush,
   TagPull,
   TagPush,
+  TagPushOutcome,
 } from '../../../src/domain/ports/image-catalog.port.js';
 
 interface StoredRepository {
@@ -50,13 +51,16 @@ export class InMemoryImageCatalog implements ImageCatalog {
     return this.snapshot(name);
   }
 
-  async recordTagPush(push: TagPush): Promise<boolean> {
+  async recordTagPush(push: TagPush): Promise<TagPushOutcome> {
     this.failIfAsked();
     const repository = this.entry(push.repository);
     const stored = repository.tags.get(push.tag);
-    if (stored !== undefined && stored.pushedAt >= push.pushedAt) return false;
-    if (notBefore(repository.deletedTags.get(push.tag), push.pushedAt)) return false;
-    if (this.deletedSince(repository, push.digest, push.pushedAt)) return false;
+    const found =
+      stored === undefined ? {} : { found: { digest: stored.digest, pushedAt: stored.pushedAt } };
+    const unchanged = { applied: false, ...found };
+    if (stored !== undefined && stored.pushedAt >= push.pushedAt) return unchanged;
+    if (notBefore(repository.deletedTags.get(push.tag), push.pushedAt)) return unchanged;
+    if (this.deletedSince(repository, push.digest, push.pushedAt)) return unchanged;
 
     repository.tags.set(push.tag, {
       name: push.tag,
@@ -70,12 +74,12 @@ export class InMemoryImageCatalog implements ImageCatalog {
     repository.deletedTags.delete(push.tag);
     repository.owner = push.owner;
     repository.updated = later(repository.updated, push.pushedAt);
-    return true;
+    return { applied: true, ...found };
   }
 
   async recordTagPushes(pushes: readonly TagPush[]): Promise<string[]> {
     const applied: string[] = [];
-    for (const push of pushes) if (await this.recordTagPush(push)) applied.push(push.tag);
+    for (const push of pushes) if ((await this.recordTagPush(push)).applied) applied.push(push.tag);
     return applied;
   }
 

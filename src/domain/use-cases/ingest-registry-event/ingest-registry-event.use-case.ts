@@ -106,20 +106,16 @@ export class IngestRegistryEvent {
 
   /** Points the tag, then tells watchers; a retry after a failed append tells them then. */
   private async pushTag(push: TagPush): Promise<IngestOutcome> {
-    const before = await this.catalog.find(push.repository);
-    const previous = before?.tags.find((record) => record.name === push.tag);
+    const { applied, found } = await this.catalog.recordTagPush(push);
 
-    if (await this.catalog.recordTagPush(push)) {
-      await this.events.append([tagPushed(push, previous?.digest)], this.clock.now());
+    if (applied) {
+      await this.events.append([tagPushed(push, found?.digest)], this.clock.now());
       return APPLIED;
     }
 
     // Unchanged, yet the tag is exactly as this push left it: an earlier attempt applied it and
     // may have failed to append. The key makes appending again harmless.
-    if (
-      previous?.digest === push.digest &&
-      previous.pushedAt.getTime() === push.pushedAt.getTime()
-    ) {
+    if (found?.digest === push.digest && found.pushedAt.getTime() === push.pushedAt.getTime()) {
       await this.events.append([tagPushed(push, undefined)], this.clock.now());
     }
     return UNCHANGED;
