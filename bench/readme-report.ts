@@ -1,7 +1,7 @@
 /**
  * `npm run report`: rewrites the README's results from what the scripts measured, never by hand.
  *
- * Reads bench/results/soak.json (`npm run soak` writes it), runs the fault tests and every
+ * Reads bench/results/soak*.json (`npm run soak` writes them), runs the fault tests and every
  * property test (`tests/**\/*.property.test.ts`) with vitest's JSON reporter, and replaces what
  * lies between `<!-- results:begin -->` and `<!-- results:end -->` in README.md: load held,
  * faults survived, inputs tried. Where the README also holds `<!-- results:bench-grpc:begin -->`
@@ -75,7 +75,12 @@ const BENCH_TABLES: readonly { name: string; render: (figures: never) => string 
 ];
 
 async function report(): Promise<string[]> {
-  const soak = await readResults<SoakResult>(resultsPath('soak'));
+  // soak.json is the run at the issue's rates; soak-<percent>.json are runs at other loads.
+  const soaks: SoakResult[] = [];
+  for (const name of (await resultNames()).filter((found) => /^soak(-\d+)?$/.test(found))) {
+    const soak = await readResults<SoakResult>(resultsPath(name));
+    if (soak !== undefined) soaks.push(soak);
+  }
   const propertyFiles = await findFiles(join(ROOT, 'tests'), '.property.test.ts');
   const faultFiles = [...new Set(FAULTS.map((check) => check.file))];
 
@@ -100,7 +105,7 @@ async function report(): Promise<string[]> {
   const options = { ...(await resolveConfig(README)), parser: 'markdown' };
   const formatted = (markdown: string) => format(markdown, options);
   let readme = await readFile(README, 'utf8');
-  const section = renderResultsSection(soak, faults, properties);
+  const section = renderResultsSection(soaks, faults, properties);
   readme = replaceBetweenMarkers(readme, 'results', await formatted(section));
   for (const name of await resultNames()) {
     // A benchmark's runs at other scales are named after it: bench-grpc-1000 is a bench-grpc.

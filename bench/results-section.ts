@@ -22,14 +22,14 @@ export interface PropertyOutcome {
  * text, so that a second run changes nothing but figures.
  */
 export function renderResultsSection(
-  soak: SoakResult | undefined,
+  soaks: readonly SoakResult[],
   faults: readonly { check: FaultCheck; outcomes: readonly TestOutcome[] }[],
   properties: readonly PropertyOutcome[],
 ): string {
   return [
     '_Written by `npm run report`: edit the scripts, not this part._',
     '',
-    ...loadHeld(soak),
+    ...loadHeldSections(soaks),
     '',
     '#### Faults survived',
     '',
@@ -59,14 +59,22 @@ export function renderResultsSection(
   ].join('\n');
 }
 
-function loadHeld(soak: SoakResult | undefined): string[] {
-  if (soak === undefined) {
+/** The run at the issue's rates first, then the others from the heaviest load down. */
+function loadHeldSections(soaks: readonly SoakResult[]): string[] {
+  if (soaks.length === 0) {
     return [
       '#### Load held',
       '',
       'No soak results yet: run `npm run soak`, then `npm run report`.',
     ];
   }
+  const ordered = [...soaks].sort(
+    (left, right) => (right.loadPercent ?? 100) - (left.loadPercent ?? 100),
+  );
+  return ordered.flatMap((soak, index) => [...(index === 0 ? [] : ['']), ...loadHeld(soak)]);
+}
+
+function loadHeld(soak: SoakResult): string[] {
   const held = soak.kinds.map((kind) => {
     const errors = kind.timedOut + kind.failed;
     const ok = errors === 0 && !soak.misses.some((miss) => miss.startsWith(`${kind.name}:`));

@@ -45,12 +45,16 @@ export function loadSoakConfig(env: Readonly<Record<string, string | undefined>>
     );
   }
 
+  const loadPercent = reader.integer('SOAK_LOAD_PERCENT', 100, { min: 1, max: 1_000 });
   const config: SoakConfig = {
     databaseUri: reader.problems.length === 0 ? benchDatabaseUri(serverUri, 'soak') : '',
     seconds: reader.integer('SOAK_SECONDS', 60, { min: 1, max: 86_400 }),
     warmupSeconds: reader.integer('SOAK_WARMUP_SECONDS', 5, { min: 0, max: 600 }),
-    resultsFile: reader.optionalString('SOAK_RESULTS_FILE') ?? resultsPath('soak'),
-    loadPercent: reader.integer('SOAK_LOAD_PERCENT', 100, { min: 1, max: 1_000 }),
+    loadPercent,
+    // A run at another load keeps its own file, beside the one at the issue's rates.
+    resultsFile:
+      reader.optionalString('SOAK_RESULTS_FILE') ??
+      resultsPath(loadPercent === 100 ? 'soak' : `soak-${loadPercent}`),
   };
 
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);

@@ -68,7 +68,7 @@ export async function startImagesService(
     },
     logger,
     new GrpcMetrics(metrics),
-    await grpcOperations(checks, stopping.signal, tls),
+    await grpcOperations(checks, stopping.signal, tls, config.operations.grpcCallsInFlight),
   );
   const app = buildHttpApp(logger, tls);
   await app.register(readinessRoutes, checks);

@@ -37,11 +37,12 @@ export function readinessChecks(
   };
 }
 
-/** Health, reflection and TLS for the gRPC server. */
+/** Health, reflection, TLS and the bound on calls in flight for the gRPC server. */
 export async function grpcOperations(
   checks: ReadinessChecks,
   stopping: AbortSignal,
   tls: TlsIdentity | undefined,
+  callsInFlight: number,
 ): Promise<GrpcOperations> {
   return {
     health: databaseHealthService({
@@ -51,5 +52,6 @@ export async function grpcOperations(
     }),
     descriptorSet: await readImagesApiDescriptorSet(),
     tls,
+    callsInFlight,
   };
 }

@@ -3,9 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { loadServiceConfig } from '../../src/application/config/service-config.js';
 import { configProblems } from '../support/config-problems.js';
 
-describe('SHUTDOWN_TIMEOUT, TLS_CERT_FILE and TLS_KEY_FILE', () => {
-  it('waits 10 s for calls in flight and serves plaintext when nothing is set', () => {
-    expect(loadServiceConfig({}).operations).toEqual({ shutdownTimeoutMs: 10_000, tls: undefined });
+describe('SHUTDOWN_TIMEOUT, TLS_CERT_FILE, TLS_KEY_FILE and GRPC_CALLS_IN_FLIGHT', () => {
+  it('waits 10 s for calls in flight, serves plaintext and 256 calls at once when nothing is set', () => {
+    expect(loadServiceConfig({}).operations).toEqual({
+      shutdownTimeoutMs: 10_000,
+      tls: undefined,
+      grpcCallsInFlight: 256,
+    });
+  });
+
+  it('reads GRPC_CALLS_IN_FLIGHT and refuses one out of range, quoting it', () => {
+    expect(loadServiceConfig({ GRPC_CALLS_IN_FLIGHT: '8' }).operations.grpcCallsInFlight).toBe(8);
+    expect(configProblems({ GRPC_CALLS_IN_FLIGHT: '0' })).toEqual([
+      'GRPC_CALLS_IN_FLIGHT="0": expected an integer from 1 to 100000',
+    ]);
   });
 
   it.each([

@@ -74,14 +74,14 @@ describe('renderResultsSection', () => {
     ];
     const properties = [{ outcome: outcome('holds'), runs: 10_000 }];
 
-    expect(renderResultsSection(soakResult(), faults, properties)).toBe(
-      renderResultsSection(soakResult(), faults, properties),
+    expect(renderResultsSection([soakResult()], faults, properties)).toBe(
+      renderResultsSection([soakResult()], faults, properties),
     );
   });
 
   it('marks a kind with timeouts as missed and counts its errors', () => {
     const section = renderResultsSection(
-      soakResult({ achievedRate: 990, ok: 59_400, timedOut: 600 }),
+      [soakResult({ achievedRate: 990, ok: 59_400, timedOut: 600 })],
       [],
       [],
     );
@@ -91,15 +91,29 @@ describe('renderResultsSection', () => {
   });
 
   it('marks a kind held when it reached its rate without errors', () => {
-    const section = renderResultsSection(soakResult(), [], []);
+    const section = renderResultsSection([soakResult()], [], []);
 
     expect(section).toContain('| Token requests | 1,000 | 1,000 | 12.3 ms | 0 | 0 | held |');
     expect(section).toContain('(+5.0 %; target under +10 %)');
   });
 
+  it('shows the run at the target rates first, then one at half of them under its own heading', () => {
+    const half = { ...soakResult({ targetRate: 500, achievedRate: 500 }), loadPercent: 50 };
+
+    const section = renderResultsSection([half, soakResult()], [], []);
+
+    const full = section.indexOf('#### Load held (`npm run soak`, 60 s after 5 s of warm-up)');
+    const scaled = section.indexOf(
+      '#### Load held (`npm run soak`, 60 s after 5 s of warm-up, at 50 % of the target rates)',
+    );
+    expect(full).toBeGreaterThan(-1);
+    expect(scaled).toBeGreaterThan(full);
+    expect(section).toContain('| Token requests | 500 | 500 | 12.3 ms | 0 | 0 | held |');
+  });
+
   it('shows a fault without a test as missing and a failed property as failed', () => {
     const section = renderResultsSection(
-      undefined,
+      [],
       [{ check: { fault: 'db stops', file: 'tests/a.test.ts', test: /restart/ }, outcomes: [] }],
       [
         { outcome: outcome('holds'), runs: 10_000 },

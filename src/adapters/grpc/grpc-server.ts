@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 
 import { ImagesAPIDefinition } from '../../../generated/images_api.js';
 import type { TlsIdentity } from '../tls/tls-identity.js';
+import { callsInFlightMiddleware } from './calls-in-flight.js';
 import { grpcMetricsMiddleware, type GrpcMetrics } from './grpc-metrics.js';
 import { ImagesApiService, type CatalogUseCases } from './images-api.service.js';
 import { packageFreeServerReflection } from './package-free-reflection.js';
@@ -27,6 +28,8 @@ export interface GrpcOperations {
   readonly descriptorSet: Uint8Array;
   /** Serves TLS with this identity; plaintext when undefined. */
   readonly tls: TlsIdentity | undefined;
+  /** Unary calls served at once; the ones beyond are refused with UNAVAILABLE. */
+  readonly callsInFlight: number;
 }
 
 /** Serves ImagesAPI, health and reflection on `host:port`; port 0 picks a free port. */
@@ -37,9 +40,11 @@ export async function startGrpcServer(
   metrics: GrpcMetrics,
   operations: GrpcOperations,
 ): Promise<RunningGrpcServer> {
-  // Metrics outermost: a call is timed from arrival to answer, whatever the rest does.
+  // Metrics outermost: a call is timed from arrival to answer, whatever the rest does, and a
+  // refusal for load is counted too.
   const server = createServer()
     .use(grpcMetricsMiddleware(metrics))
+    .use(callsInFlightMiddleware(operations.callsInFlight))
     .use(requestContextMiddleware(logger));
   server.add(ImagesAPIDefinition, new ImagesApiService(useCases));
   server.add(HealthDefinition, operations.health);

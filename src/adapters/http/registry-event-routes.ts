@@ -157,7 +157,10 @@ function replyWithError(
     bodyLimit,
   });
 
-  if (failure.statusCode >= 500) {
+  // Shedding load is the endpoint working as designed: a line without a stack, not an error.
+  if (failure.code === 'OVERLOADED') {
+    request.log.warn({ code: failure.code }, failure.message);
+  } else if (failure.statusCode >= 500) {
     request.log.error({ err: failure.cause ?? error, code: failure.code }, failure.message);
   } else {
     request.log.info({ code: failure.code }, failure.message);

@@ -38,20 +38,19 @@ export async function upsertWhereReturningBefore(
   filter: Filter,
   update: Update,
 ): Promise<WrittenRepository | undefined | 'no match'> {
-  // No projection: FerretDB 1.x refuses one on findAndModify ("fields" is not implemented).
+  // The bare driver: the filter and update hold plain values, which Mongoose would only cast
+  // again on the hottest path of event ingestion. No projection: FerretDB 1.x refuses one on
+  // findAndModify ("fields" is not implemented).
+  const collection = repositories.collection;
   const options = { returnDocument: 'before' as const };
   try {
-    const before = await repositories
-      .findOneAndUpdate(filter, update, { ...options, upsert: true })
-      .lean<WrittenRepository>();
-    return before ?? undefined;
+    const before = await collection.findOneAndUpdate(filter, update, { ...options, upsert: true });
+    return (before as WrittenRepository | null) ?? undefined;
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
   }
 
   // As in upsertWhere: the insert met an existing document; the condition decides alone now.
-  const before = await repositories
-    .findOneAndUpdate(filter, update, options)
-    .lean<WrittenRepository>();
-  return before ?? 'no match';
+  const before = await collection.findOneAndUpdate(filter, update, options);
+  return (before as WrittenRepository | null) ?? 'no match';
 }

@@ -14,6 +14,8 @@ export interface OperationsConfig {
   readonly shutdownTimeoutMs: number;
   /** TLS_CERT_FILE and TLS_KEY_FILE; undefined serves gRPC and HTTP in plaintext. */
   readonly tls: TlsFiles | undefined;
+  /** GRPC_CALLS_IN_FLIGHT: unary gRPC calls served at once; beyond them, UNAVAILABLE. */
+  readonly grpcCallsInFlight: number;
 }
 
 const SECOND = 1000;
@@ -29,6 +31,7 @@ export function loadOperationsConfig(reader: EnvReader): OperationsConfig {
         max: DAY,
       }) ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
     tls: tlsFiles(reader),
+    grpcCallsInFlight: reader.integer('GRPC_CALLS_IN_FLIGHT', 256, { min: 1, max: 100_000 }),
   };
 }
 
