@@ -104,3 +104,42 @@ function metric(text: string, name: string): number | undefined {
   );
   return line === undefined || !Number.isFinite(value) ? undefined : value;
 }
+
+/**
+ * The service's resident memory, sampled every second through the measured window. A single
+ * reading moves by tens of MiB with each garbage collection, so the start, the middle and the
+ * end are each the median of the ten readings there (fewer in a short run).
+ */
+export class ResidentMemorySampler {
+  private readonly samples: number[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly pid: number) {}
+
+  start(): void {
+    const sample = () =>
+      void residentBytes(this.pid).then(
+        (bytes) => this.samples.push(bytes),
+        () => undefined,
+      );
+    sample();
+    this.timer = setInterval(sample, 1000);
+  }
+
+  stop(): { startBytes: number; middleBytes: number; endBytes: number } {
+    clearInterval(this.timer);
+    const all = this.samples;
+    const width = Math.max(1, Math.min(10, Math.floor(all.length / 3)));
+    const middle = Math.max(0, Math.floor((all.length - width) / 2));
+    return {
+      startBytes: median(all.slice(0, width)),
+      middleBytes: median(all.slice(middle, middle + width)),
+      endBytes: median(all.slice(-width)),
+    };
+  }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((left, right) => left - right);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}

@@ -8,8 +8,9 @@
  * soak-envelopes.ts for the mix) and gRPC Find and List at 500/s together. After
  * SOAK_WARMUP_SECONDS (5) of the same load, it measures: per kind the achieved rate, p50/p99
  * from each call's scheduled time, 503s (refusals the registry retries) apart from errors
- * (failures) and timeouts; the service's RSS after the warm-up, halfway and at the end; and the
- * service's event-loop lag from its /metrics when it has them.
+ * (failures) and timeouts; the service's RSS after the warm-up, halfway and at the end (each the
+ * median of ten readings a second apart); and the service's event-loop lag from its /metrics
+ * when it has them.
  *
  * Prints Markdown to stdout ending with `errors: N`, progress to stderr, and writes the figures
  * to bench/results/soak.json (SOAK_RESULTS_FILE) for `npm run report`. Exit code 1 when any
@@ -31,7 +32,7 @@ import { writeResults } from './results-file.js';
 import { seedTagPushes } from './seed-tag-pushes.js';
 import { BenchCatalog, repositoryCollection, seedRepositories } from './seed-repositories.js';
 import { buildService, startServiceProcess, type ServiceProcess } from './service-process.js';
-import { EventLoopLagProbe, residentBytes } from './service-probes.js';
+import { EventLoopLagProbe, ResidentMemorySampler } from './service-probes.js';
 import { loadSoakConfig, type SoakConfig } from './soak-config.js';
 import { SOAK_EVENT_MIX, SoakEnvelopes } from './soak-envelopes.js';
 import { SoakProgress } from './soak-progress.js';
@@ -103,17 +104,12 @@ async function soak(config: SoakConfig, signal: AbortSignal): Promise<SoakResult
       loadPercent: config.loadPercent,
     });
     const lag = new EventLoopLagProbe(`http://127.0.0.1:${service.httpPort}/metrics`);
-    const pid = service.pid;
-    const rss: number[] = [];
+    const memory = new ResidentMemorySampler(service.pid);
     const timers = [
-      setTimeout(
-        () => void lag.reset().then(async () => rss.push(await residentBytes(pid))),
-        config.warmupSeconds * 1000,
-      ),
-      setTimeout(
-        async () => rss.push(await residentBytes(pid)),
-        (config.warmupSeconds + config.seconds / 2) * 1000,
-      ),
+      setTimeout(() => {
+        void lag.reset();
+        memory.start();
+      }, config.warmupSeconds * 1000),
     ];
     const scraper = setInterval(() => void lag.scrape(), LAG_SCRAPE_MS);
     const bar = new SoakProgress(process.stderr, config.seconds);
@@ -135,7 +131,7 @@ async function soak(config: SoakConfig, signal: AbortSignal): Promise<SoakResult
       channels.forEach((channel) => channel.close());
     }
     await lag.scrape();
-    rss.push(await residentBytes(pid));
+    const rss = memory.stop();
     lag.close();
 
     const kinds = workloads.map((workload) =>
@@ -146,7 +142,6 @@ async function soak(config: SoakConfig, signal: AbortSignal): Promise<SoakResult
         config.seconds,
       ),
     );
-    const [startBytes = 0, middleBytes = 0, endBytes = 0] = rss;
     const measured = {
       seconds: config.seconds,
       warmupSeconds: config.warmupSeconds,
@@ -156,7 +151,7 @@ async function soak(config: SoakConfig, signal: AbortSignal): Promise<SoakResult
       database,
       eventMix: SOAK_EVENT_MIX,
       kinds,
-      rss: { startBytes, middleBytes, endBytes },
+      rss,
       eventLoopLag: round(lag.result()),
       generatorLag: round(lag.generatorLag()),
     };

@@ -18,6 +18,9 @@ export async function connectMongo(
   options: MongoConnectionOptions,
 ): Promise<Connection> {
   const connection = mongoose.createConnection(uri, {
+    // A registry event is acknowledged only once stored for good: journaled, on a majority of
+    // a replica set. A `w` or `journal` in the URI is the operator's choice and wins.
+    ...(choosesWriteConcern(uri) ? {} : { writeConcern: { w: 'majority', journal: true } }),
     // Fail fast while the server is down instead of queueing calls that clients gave up on.
     bufferCommands: false,
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMs,
@@ -38,4 +41,9 @@ export async function connectMongo(
     await connection.close().catch(() => undefined);
     throw new Error(`cannot reach MongoDB at ${redactUri(uri)}`, { cause: error });
   }
+}
+
+function choosesWriteConcern(uri: string): boolean {
+  const query = uri.split('?')[1] ?? '';
+  return new URLSearchParams(query).has('w') || new URLSearchParams(query).has('journal');
 }
