@@ -9,6 +9,7 @@ const KNOWN_ACTIONS = new Set(['push', 'pull', 'delete', 'mount']);
 export class EventMetrics {
   private readonly events: Counter<'action' | 'outcome'>;
   private readonly lag: Histogram;
+  private readonly refused: Counter;
 
   constructor(registry: Registry) {
     this.events = new Counter({
@@ -23,6 +24,16 @@ export class EventMetrics {
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120, 600],
       registers: [registry],
     });
+    this.refused = new Counter({
+      name: 'images_service_registry_envelopes_overloaded_total',
+      help: 'Envelopes refused with 503 OVERLOADED, beyond EVENT_REQUESTS_IN_FLIGHT',
+      registers: [registry],
+    });
+  }
+
+  /** An envelope refused unread because too many were being stored. */
+  countOverloaded(): void {
+    this.refused.inc();
   }
 
   count(action: string | undefined, outcome: EventOutcome, occurredAt?: Date): void {

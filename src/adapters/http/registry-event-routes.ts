@@ -74,6 +74,7 @@ export async function registryEventRoutes(
     // Work beyond what the database keeps up with would only wait, in memory, until the
     // registry's timeout; refused at once, it is retried once the backlog has gone.
     if (inFlight >= requestsInFlight) {
+      metrics.countOverloaded();
       reply.header('retry-after', '1');
       throw new EventEndpointError(
         'OVERLOADED',

@@ -256,8 +256,9 @@ describe('POST /event beyond EVENT_REQUESTS_IN_FLIGHT', () => {
     }
   }
 
-  it('answers 503 OVERLOADED with Retry-After at once, and stores the envelopes in flight', async () => {
+  it('answers 503 OVERLOADED with Retry-After at once, counts it, and stores the envelopes in flight', async () => {
     const catalog = new GatedCatalog();
+    const registry = new Registry();
     const app = buildHttpApp(createLogger('silent'));
     await app.register(registryEventRoutes, {
       ingest: new IngestRegistryEvent(
@@ -269,7 +270,7 @@ describe('POST /event beyond EVENT_REQUESTS_IN_FLIGHT', () => {
       ),
       secrets: new BearerSecrets([new Secret(SECRET)]),
       bodyLimit: BODY_LIMIT,
-      metrics: new EventMetrics(new Registry()),
+      metrics: new EventMetrics(registry),
       requestsInFlight: 2,
     });
     const envelope = (tag: string) => {
@@ -304,6 +305,9 @@ describe('POST /event beyond EVENT_REQUESTS_IN_FLIGHT', () => {
     });
     expect(answered.map((answer) => answer.statusCode)).toEqual([200, 200]);
     expect(afterwards.statusCode).toBe(200);
+    expect(
+      await registry.getSingleMetricAsString('images_service_registry_envelopes_overloaded_total'),
+    ).toContain('images_service_registry_envelopes_overloaded_total 1');
     expect((await catalog.find('alice/app'))?.tags.map((tag) => tag.name)).toEqual([
       't1',
       't2',
