@@ -15,6 +15,7 @@ import { tagPushUpdate } from '../src/adapters/mongo/tag-push-update.js';
 import { ConfigError } from '../src/application/config/config-error.js';
 import { EnvReader } from '../src/application/config/env-reader.js';
 import { benchDatabaseUri } from './events-bench-config.js';
+import { ms } from './figures.js';
 import { closedLoop, type Measurement } from './load-runs.js';
 import { machine, rate } from './report.js';
 import { BenchCatalog, repositoryCollection, seedRepositories } from './seed-repositories.js';
@@ -131,11 +132,6 @@ async function describeServer(uri: string): Promise<string> {
   } finally {
     await connection.close();
   }
-}
-
-function ms(value: number): string {
-  if (!Number.isFinite(value)) return 'n/a';
-  return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(1)} ms`;
 }
 
 function progress(message: string): void {

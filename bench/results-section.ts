@@ -1,3 +1,4 @@
+import { count, mib, ms, signedPercent } from './figures.js';
 import { rate } from './report.js';
 import { rssGrowth, type SoakResult } from './soak-report.js';
 import type { TestOutcome } from './test-outcomes.js';
@@ -123,24 +124,6 @@ function result(outcome: TestOutcome): string {
 // Pipes would end a cell early.
 function row(cells: readonly string[]): string {
   return `| ${cells.map((cell) => cell.replaceAll('|', '\\|')).join(' | ')} |`;
-}
-
-function ms(value: number): string {
-  if (!Number.isFinite(value)) return 'n/a';
-  if (value >= 1000) return `${(value / 1000).toFixed(2)} s`;
-  return `${value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0)} ms`;
-}
-
-function count(value: number): string {
-  return value.toLocaleString('en-US');
-}
-
-function mib(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-
-function signedPercent(value: number): string {
-  return `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)} %`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { SOAK_TARGETS } from './soak-config.js';
 import type { EventLoopLag } from './service-probes.js';
+import { count, mib, ms, percent, signedPercent } from './figures.js';
 import { rate } from './report.js';
 
 /** One kind of traffic over the measured window. */
@@ -101,7 +102,7 @@ export function renderSoakReport(result: SoakResult): string {
       .map((row) => `| ${row} |`),
     '',
     `Memory of the service (RSS): ${mib(rss.startBytes)} after the warm-up, ${mib(rss.middleBytes)} ` +
-      `halfway, ${mib(rss.endBytes)} at the end: ${signed(rssGrowth(result))} ` +
+      `halfway, ${mib(rss.endBytes)} at the end: ${signedPercent(rssGrowth(result))} ` +
       `(target: under ${percent(SOAK_TARGETS.maxRssGrowth)}).`,
     `Event-loop lag (${lagSource}): p99 ${ms(lag.p99Ms)}, max ${ms(lag.maxMs)}. ` +
       `The load generator's own: p99 ${ms(result.generatorLag.p99Ms)}, max ${ms(result.generatorLag.maxMs)}.`,
@@ -129,26 +130,4 @@ function loadLine(result: Pick<SoakResult, 'loadPercent'>): string {
     `Load: ${percentage} % of the target rates (SOAK_LOAD_PERCENT); the targets above are ` +
     'scaled alike, so this run does not show the full load held.'
   );
-}
-
-function ms(value: number): string {
-  if (!Number.isFinite(value)) return 'n/a';
-  if (value >= 1000) return `${(value / 1000).toFixed(2)} s`;
-  return `${value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0)} ms`;
-}
-
-function count(value: number): string {
-  return value.toLocaleString('en-US');
-}
-
-function mib(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-
-function percent(value: number): string {
-  return `${(value * 100).toFixed(1)} %`;
-}
-
-function signed(value: number): string {
-  return `${value >= 0 ? '+' : ''}${percent(value)}`;
 }

@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,20 +13,9 @@ import { startServiceUnderTest } from '../support/images-service.js';
 import { isolatedDatabaseUri } from '../support/mongodb.js';
 import { REGISTRY_VERSIONS, RegistryServer } from '../support/registry.js';
 import { pushTestImage, skopeoDelete } from '../support/skopeo.js';
+import { textCollector } from '../support/text-collector.js';
 
 const SECRET = 'faults-notification-secret-0123456789';
-
-/** Collects what a command writes, for its output and its progress. */
-function collector(): Writable & { text: string; isTTY?: boolean } {
-  const stream = new Writable({
-    write: (chunk: Buffer, _encoding, done) => {
-      stream.text += chunk.toString('utf8');
-      done();
-    },
-  }) as Writable & { text: string };
-  stream.text = '';
-  return stream;
-}
 
 describe.each(REGISTRY_VERSIONS)('the catalog after faults, with registry %s', (version) => {
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -119,8 +107,8 @@ describe.each(REGISTRY_VERSIONS)('the catalog after faults, with registry %s', (
       await registryTags(registry.url),
     );
 
-    const stdout = collector();
-    const stderr = collector();
+    const stdout = textCollector();
+    const stderr = textCollector();
     const code = await runReconcileCommand([], { env: stack.env, stdout, stderr });
 
     expect({ code, stderr: stderr.text }).toEqual({ code: 0, stderr: '' });

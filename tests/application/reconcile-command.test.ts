@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,21 +13,10 @@ import { isolatedDatabaseUri } from '../support/mongodb.js';
 import { freePort } from '../support/processes.js';
 import { RegistryServer } from '../support/registry.js';
 import { pushTestImage } from '../support/skopeo.js';
+import { textCollector } from '../support/text-collector.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const run = promisify(execFile);
-
-function collector(isTTY = false): Writable & { text: string; isTTY: boolean } {
-  const stream = new Writable({
-    write: (chunk: Buffer, _encoding, done) => {
-      stream.text += chunk.toString('utf8');
-      done();
-    },
-  }) as Writable & { text: string; isTTY: boolean };
-  stream.text = '';
-  stream.isTTY = isTTY;
-  return stream;
-}
 
 describe('images-service reconcile', () => {
   let registry: RegistryServer;
@@ -78,8 +66,8 @@ describe('images-service reconcile', () => {
   });
 
   it('draws a progress bar on a terminal and ends its line', async () => {
-    const stdout = collector();
-    const stderr = collector(true);
+    const stdout = textCollector();
+    const stderr = textCollector(true);
 
     expect(await runReconcileCommand(['--dry-run'], { env, stdout, stderr })).toBe(0);
 
@@ -87,28 +75,30 @@ describe('images-service reconcile', () => {
   });
 
   it('draws nothing on stderr when it is not a terminal', async () => {
-    const stderr = collector(false);
+    const stderr = textCollector(false);
 
-    await runReconcileCommand(['--dry-run'], { env, stdout: collector(), stderr });
+    await runReconcileCommand(['--dry-run'], { env, stdout: textCollector(), stderr });
 
     expect(stderr.text).toBe('');
   });
 
   it('refuses an unknown option with the usage and exit code 2', async () => {
-    const stderr = collector();
+    const stderr = textCollector();
 
-    expect(await runReconcileCommand(['--force'], { env, stdout: collector(), stderr })).toBe(2);
+    expect(await runReconcileCommand(['--force'], { env, stdout: textCollector(), stderr })).toBe(
+      2,
+    );
     expect(stderr.text).toBe(
       'images-service: reconcile does not know "--force"\nusage: images-service reconcile [--dry-run]\n',
     );
   });
 
   it('refuses an invalid configuration naming the variable, with exit code 2', async () => {
-    const stderr = collector();
+    const stderr = textCollector();
 
     const code = await runReconcileCommand([], {
       env: { ...env, REGISTRY_URL: 'ftp://x' },
-      stdout: collector(),
+      stdout: textCollector(),
       stderr,
     });
 
@@ -117,12 +107,12 @@ describe('images-service reconcile', () => {
   });
 
   it('changes nothing and exits with 1 when the registry cannot be read', async () => {
-    const stderr = collector();
+    const stderr = textCollector();
     const unreachable = { ...env, REGISTRY_URL: `http://127.0.0.1:${await freePort()}` };
 
-    expect(await runReconcileCommand([], { env: unreachable, stdout: collector(), stderr })).toBe(
-      1,
-    );
+    expect(
+      await runReconcileCommand([], { env: unreachable, stdout: textCollector(), stderr }),
+    ).toBe(1);
 
     expect(stderr.text).toMatch(
       /^images-service: the registry's repository list could not be read: registry http:\/\/127\.0\.0\.1:\d+ is unreachable \(ECONNREFUSED\); nothing was changed\n$/,
@@ -133,7 +123,7 @@ describe('images-service reconcile', () => {
   });
 
   it('exits with 1 naming the database when it cannot be reached', async () => {
-    const stderr = collector();
+    const stderr = textCollector();
     const port = await freePort();
     const down = {
       ...env,
@@ -141,7 +131,7 @@ describe('images-service reconcile', () => {
       MONGODB_TIMEOUT_MS: '300',
     };
 
-    expect(await runReconcileCommand([], { env: down, stdout: collector(), stderr })).toBe(1);
+    expect(await runReconcileCommand([], { env: down, stdout: textCollector(), stderr })).toBe(1);
 
     expect(stderr.text).toBe(
       `images-service: reconcile failed: cannot reach MongoDB at mongodb://127.0.0.1:${port}/x\n`,
@@ -149,9 +139,9 @@ describe('images-service reconcile', () => {
   });
 
   it('makes the catalog equal to the registry and prints the counts', async () => {
-    const stdout = collector();
+    const stdout = textCollector();
 
-    expect(await runReconcileCommand([], { env, stdout, stderr: collector() })).toBe(0);
+    expect(await runReconcileCommand([], { env, stdout, stderr: textCollector() })).toBe(0);
 
     expect(stdout.text).toBe(
       ['2 repositories', 'added: 1', 'updated: 0', 'removed: 1', 'unchanged: 0', ''].join('\n'),

@@ -1,22 +1,11 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { runRegistryConfigCommand } from '../../src/application/commands/registry-config-command.js';
-
-function collector(): Writable & { text: string } {
-  const stream = new Writable({
-    write: (chunk: Buffer, _encoding, done) => {
-      stream.text += chunk.toString('utf8');
-      done();
-    },
-  }) as Writable & { text: string };
-  stream.text = '';
-  return stream;
-}
+import { textCollector } from '../support/text-collector.js';
 
 describe('the notification secret in images-service registry-config', () => {
   let dataDir: string;
@@ -30,13 +19,13 @@ describe('the notification secret in images-service registry-config', () => {
   });
 
   it('is the secret the service generates under DATA_DIR when NOTIFICATION_SECRETS is unset', async () => {
-    const stdout = collector();
+    const stdout = textCollector();
 
     expect(
       await runRegistryConfigCommand([], {
         env: { DATA_DIR: dataDir },
         stdout,
-        stderr: collector(),
+        stderr: textCollector(),
       }),
     ).toBe(0);
 
@@ -45,13 +34,13 @@ describe('the notification secret in images-service registry-config', () => {
   });
 
   it('is the first of NOTIFICATION_SECRETS, the one registries should move to', async () => {
-    const stdout = collector();
+    const stdout = textCollector();
     const env = {
       DATA_DIR: dataDir,
       NOTIFICATION_SECRETS: 'new-secret-0123456789,old-secret-0123456789',
     };
 
-    expect(await runRegistryConfigCommand([], { env, stdout, stderr: collector() })).toBe(0);
+    expect(await runRegistryConfigCommand([], { env, stdout, stderr: textCollector() })).toBe(0);
 
     expect(stdout.text).toContain('Authorization: ["Bearer new-secret-0123456789"]');
     expect(stdout.text).not.toContain('old-secret');

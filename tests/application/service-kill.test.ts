@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -13,21 +12,10 @@ import { isolatedDatabaseUri } from '../support/mongodb.js';
 import { freePort, ServerProcess } from '../support/processes.js';
 import { RegistryServer } from '../support/registry.js';
 import { pushTestImage, skopeoDelete } from '../support/skopeo.js';
+import { textCollector } from '../support/text-collector.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const SECRET = 'kill-notification-secret-0123456789';
-
-/** Collects what the reconcile command writes. */
-function collector(): Writable & { text: string } {
-  const stream = new Writable({
-    write: (chunk: Buffer, _encoding, done) => {
-      stream.text += chunk.toString('utf8');
-      done();
-    },
-  }) as Writable & { text: string };
-  stream.text = '';
-  return stream;
-}
 
 describe('the service killed with registry events in flight', () => {
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -102,8 +90,8 @@ describe('the service killed with registry events in flight', () => {
       { timeoutMs: 60_000 },
     );
     // Nothing is left for a reconciliation to repair: the retries alone restored every tag.
-    const stdout = collector();
-    const stderr = collector();
+    const stdout = textCollector();
+    const stderr = textCollector();
     expect(await runReconcileCommand([], { env, stdout, stderr })).toBe(0);
     expect({ stdout: stdout.text, stderr: stderr.text }).toEqual({
       stdout: ['3 repositories', 'added: 0', 'updated: 0', 'removed: 0', 'unchanged: 3', ''].join(
