@@ -125,7 +125,8 @@ async function describeServer(uri: string): Promise<string> {
   try {
     const info = (await connection.db?.admin().command({ buildInfo: 1 })) ?? {};
     const ferretdb = info['ferretdbVersion'];
-    const backend = process.env['FERRETDB_BACKEND'] ?? process.env['BENCH_DATABASE_BACKEND'];
+    // scripts/with-database.sh reads the same variable to pick the backend it starts.
+    const backend = process.env['FERRETDB_BACKEND'];
     return typeof ferretdb === 'string'
       ? `FerretDB ${ferretdb}${backend === undefined ? '' : ` (${backend})`}`
       : `MongoDB ${String(info['version'])}`;

@@ -1,13 +1,10 @@
 import type { Connection } from 'mongoose';
 
-import {
-  ensureRepositoryIndexes,
-  repositoryModel,
-  tagKey,
-} from '../src/adapters/mongo/repository.schema.js';
+import { ensureRepositoryIndexes } from '../src/adapters/mongo/repository.schema.js';
+import { insertNewRepositories } from '../tests/support/catalog-seed.js';
 import type { TagPushSample } from './event-envelopes.js';
 
-const BATCH_SIZE = 1_000;
+const MEDIA_TYPE = 'application/vnd.oci.image.manifest.v1+json';
 
 /**
  * Writes the repositories that `pushes` leave behind straight into the catalog's collection, in
@@ -18,33 +15,9 @@ export async function seedTagPushes(
   connection: Connection,
   pushes: readonly TagPushSample[],
 ): Promise<void> {
-  const documents = new Map<
-    string,
-    { _id: string; owner: string; tags: Record<string, unknown>; updated: Date }
-  >();
-  for (const push of pushes) {
-    const document = documents.get(push.repository) ?? {
-      _id: push.repository,
-      owner: push.owner,
-      tags: {},
-      updated: push.pushedAt,
-    };
-    document.tags[tagKey(push.tag)] = {
-      name: push.tag,
-      digest: push.digest,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      size: push.size,
-      pushedAt: push.pushedAt,
-    };
-    document.updated = push.pushedAt;
-    documents.set(push.repository, document);
-  }
-
-  const collection = repositoryModel(connection).collection;
-  const all = [...documents.values()];
-  for (let first = 0; first < all.length; first += BATCH_SIZE) {
-    const batch = all.slice(first, first + BATCH_SIZE);
-    await collection.insertMany(batch as never[], { ordered: false });
-  }
+  await insertNewRepositories(
+    connection,
+    pushes.map((push) => ({ ...push, mediaType: MEDIA_TYPE })),
+  );
   await ensureRepositoryIndexes(connection);
 }

@@ -1,4 +1,5 @@
 import { isExecutableCommand } from './executables.js';
+import { ferretDbSqliteArguments } from './ferretdb-arguments.js';
 import { freeLoopbackPort } from './ports.js';
 import type { RegistryMajorVersion } from './registry-environment.js';
 import { StackProcess } from './stack-process.js';
@@ -13,15 +14,7 @@ export async function startFerretDb(
   const ferretdb = await StackProcess.spawn(
     'FerretDB',
     binary,
-    [
-      '--handler=sqlite',
-      `--sqlite-url=file:${directory}/`,
-      `--state-dir=${directory}`,
-      `--listen-addr=127.0.0.1:${port}`,
-      '--debug-addr=-',
-      '--telemetry=disable',
-      '--log-level=warn',
-    ],
+    ferretDbSqliteArguments(directory, port, 'warn'),
     options,
   );
   return { process: ferretdb, port, uri: `mongodb://127.0.0.1:${port}/images` };

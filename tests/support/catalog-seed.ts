@@ -1,11 +1,9 @@
+import type { Connection } from 'mongoose';
+
 import { connectMongo } from '../../src/adapters/mongo/mongo-connection.js';
 import { MongooseImageCatalog } from '../../src/adapters/mongo/mongoose-image-catalog.js';
-import {
-  repositoryModel,
-  tagKey,
-  type RepositoryDocument,
-} from '../../src/adapters/mongo/repository.schema.js';
-import { tagDocument } from '../../src/adapters/mongo/tag-push-update.js';
+import { repositoryModel } from '../../src/adapters/mongo/repository.schema.js';
+import { newRepositoryDocuments } from '../../src/adapters/mongo/tag-push-update.js';
 import type { TagPush } from '../../src/domain/ports/image-catalog.port.js';
 
 export { tagPush } from './tag-push.js';
@@ -33,27 +31,24 @@ export async function seedManyRepositories(
   mongodbUri: string,
   pushes: readonly TagPush[],
 ): Promise<void> {
-  const documents = new Map<string, RepositoryDocument>();
-  for (const push of pushes) {
-    const document = documents.get(push.repository) ?? {
-      _id: push.repository,
-      owner: push.owner,
-      tags: {},
-      updated: push.pushedAt,
-    };
-    document.tags[tagKey(push.tag)] = tagDocument(push);
-    if (push.pushedAt > document.updated) document.updated = push.pushedAt;
-    documents.set(push.repository, document);
-  }
-
   const connection = await connectMongo(mongodbUri, { serverSelectionTimeoutMs: 5000 });
   try {
-    const collection = repositoryModel(connection).collection;
-    const all = [...documents.values()];
-    for (let first = 0; first < all.length; first += SEED_BATCH) {
-      await collection.insertMany(all.slice(first, first + SEED_BATCH) as never[]);
-    }
+    await insertNewRepositories(connection, pushes);
   } finally {
     await connection.close();
+  }
+}
+
+/** seedManyRepositories on a connection the caller holds, such as a benchmark's. */
+export async function insertNewRepositories(
+  connection: Connection,
+  pushes: readonly TagPush[],
+): Promise<void> {
+  const collection = repositoryModel(connection).collection;
+  const documents = newRepositoryDocuments(pushes);
+  for (let first = 0; first < documents.length; first += SEED_BATCH) {
+    await collection.insertMany(documents.slice(first, first + SEED_BATCH) as never[], {
+      ordered: false,
+    });
   }
 }

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { ferretDbSqliteArguments } from '../../scripts/stack/ferretdb-arguments.js';
 import { freePort, ServerProcess, toolPath } from './processes.js';
 
 /**
@@ -21,15 +22,7 @@ export class FerretDbServer {
     const process = new ServerProcess(
       'ferretdb',
       toolPath('FERRETDB_BIN', 'ferretdb'),
-      [
-        '--handler=sqlite',
-        `--sqlite-url=file:${directory}/`,
-        `--state-dir=${directory}`,
-        `--listen-addr=127.0.0.1:${port}`,
-        '--debug-addr=-',
-        '--telemetry=disable',
-        '--log-level=error',
-      ],
+      ferretDbSqliteArguments(directory, port, 'error'),
       port,
     );
     await process.start();

@@ -16,7 +16,7 @@ import { KeyedSerializer } from './keyed-serializer.js';
 import { pruneDeletions } from './prune-deletions.js';
 import { found, toImageRepository } from './repository-mapping.js';
 import { digestKey, tagKey, type RepositoryModel, type TagDocument } from './repository.schema.js';
-import { notDeletedSince, tagDocument, tagPushUpdate } from './tag-push-update.js';
+import { newRepositoryDocuments, notDeletedSince, tagPushUpdate } from './tag-push-update.js';
 
 /**
  * The image catalog in MongoDB (or a wire-compatible server), one document per repository.
@@ -86,12 +86,7 @@ export class MongooseImageCatalog implements ImageCatalog {
     return this.writes.run(first.repository, async () => {
       // A repository the catalog has never seen has no tag or deletion to compare with: one
       // insert holds every tag (FerretDB scans the collection for each update, not for this).
-      const document = {
-        _id: first.repository,
-        owner: first.owner,
-        tags: Object.fromEntries(pushes.map((push) => [tagKey(push.tag), tagDocument(push)])),
-        updated: new Date(Math.max(...pushes.map((push) => push.pushedAt.getTime()))),
-      };
+      const [document] = newRepositoryDocuments(pushes);
       try {
         await this.repositories.collection.insertOne(document as never);
         return pushes.map((push) => push.tag);

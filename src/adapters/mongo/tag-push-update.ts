@@ -1,5 +1,10 @@
 import type { TagPush } from '../../domain/ports/image-catalog.port.js';
-import { digestKey, tagKey, type TagDocument } from './repository.schema.js';
+import {
+  digestKey,
+  tagKey,
+  type RepositoryDocument,
+  type TagDocument,
+} from './repository.schema.js';
 
 export type Filter = Record<string, unknown>;
 export type Update = Record<string, Record<string, unknown>>;
@@ -33,6 +38,26 @@ export function tagPushUpdate(push: TagPush): { filter: Filter; update: Update }
     $max: { updated: push.pushedAt },
   };
   return { filter, update };
+}
+
+/**
+ * The documents of repositories the catalog has never seen, one per repository of `pushes`,
+ * holding all their tags: what one insert writes instead of an update per tag.
+ */
+export function newRepositoryDocuments(pushes: readonly TagPush[]): RepositoryDocument[] {
+  const documents = new Map<string, RepositoryDocument>();
+  for (const push of pushes) {
+    const document = documents.get(push.repository) ?? {
+      _id: push.repository,
+      owner: push.owner,
+      tags: {},
+      updated: push.pushedAt,
+    };
+    document.tags[tagKey(push.tag)] = tagDocument(push);
+    if (push.pushedAt > document.updated) document.updated = push.pushedAt;
+    documents.set(push.repository, document);
+  }
+  return [...documents.values()];
 }
 
 // Pulls are left out: a tag that moves keeps its count.
