@@ -4,7 +4,7 @@ import type {
   ImageEventLogBounds,
 } from '../../domain/ports/image-event-log.port.js';
 import { DUPLICATE_KEY } from './duplicate-key.js';
-import type { ImageEventDocument, ImageEventModel } from './image-event.schema.js';
+import { eventBlock, type ImageEventDocument, type ImageEventModel } from './image-event.schema.js';
 import { WriteBatcher } from './write-batcher.js';
 
 // Each lost race means another replica appended meanwhile, or a change was logged already;
@@ -45,10 +45,46 @@ export class MongooseImageEventLog implements ImageEventLog {
   }
 
   async readAfter(cursor: number, limit: number): Promise<ImageEvent[]> {
-    // Pollers mostly ask at the newest event, to hear that nothing is new. Two `_id` lookups
-    // say so, where the range query scans the collection on FerretDB (no pushdown of ranges).
-    if (!(await this.exists(cursor + 1)) && (await this.exists(cursor))) return [];
+    // Pollers mostly ask at the newest event, to hear that nothing is new: two `_id` lookups
+    // say so.
+    if (!(await this.exists(cursor + 1))) {
+      if (await this.exists(cursor)) return [];
+      // The cursor was pruned, or is past the end: whatever is kept after it, by the range.
+      return this.readRange(cursor, limit);
+    }
 
+    const events = await this.readBlocks(cursor + 1, limit);
+    return events ?? this.readRange(cursor, limit);
+  }
+
+  /**
+   * The events from `first` on, which is kept, read block by block: cursors have no gaps, so a
+   * block that ends short of its last cursor ends the log. Undefined when a block misses an
+   * event it should hold (one logged before blocks existed): then only the range is sure.
+   */
+  private async readBlocks(first: number, limit: number): Promise<ImageEvent[] | undefined> {
+    const events: ImageEvent[] = [];
+    let next = first;
+    while (events.length < limit) {
+      const block = eventBlock(next);
+      const documents = await this.events
+        .find({ block, _id: { $gte: next } })
+        .sort({ _id: 1 })
+        .limit(limit - events.length)
+        .lean();
+      for (const document of documents) {
+        if (document._id !== next) return undefined;
+        events.push(toImageEvent(document));
+        next += 1;
+      }
+      if (documents.length === 0 && events.length === 0) return undefined;
+      if (eventBlock(next) === block) break;
+    }
+    return events;
+  }
+
+  // FerretDB pushes no range down to SQL: this reads the whole log there.
+  private async readRange(cursor: number, limit: number): Promise<ImageEvent[]> {
     const documents = await this.events
       .find({ _id: { $gt: cursor } })
       .sort({ _id: 1 })
@@ -99,7 +135,11 @@ export class MongooseImageEventLog implements ImageEventLog {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
       const first = (guess ?? (await this.newestForAppend()) ?? 0) + 1;
       guess = undefined;
-      const documents = remaining.map((event, index) => ({ _id: first + index, ...event }));
+      const documents = remaining.map((event, index) => ({
+        _id: first + index,
+        block: eventBlock(first + index),
+        ...event,
+      }));
       try {
         // The raw insert: Mongoose would cast `_id` and build documents for nothing.
         await this.events.collection.insertMany(documents as never[], { ordered: true });

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { tagPushed, type ImageChange } from '../../../src/domain/events/image-event.js';
 import {
+  EVENT_BLOCK_SIZE,
   ensureImageEventIndexes,
   imageEventModel,
 } from '../../../src/adapters/mongo/image-event.schema.js';
@@ -155,6 +156,66 @@ describe('MongooseImageEventLog', () => {
 
     expect(await log.readAfter(3, 10)).toEqual([]);
     expect((await log.readAfter(0, 10)).map((event) => event.cursor)).toEqual([2, 3]);
+  });
+
+  it('reads across blocks of cursors in order, up to the limit and to the end of the log', async () => {
+    const log = await openLog();
+    const count = 2 * EVENT_BLOCK_SIZE + 88;
+    await log.append(
+      Array.from({ length: count }, (_, index) => change('alice/app', `v${index + 1}`)),
+      NOW,
+    );
+    const cursors = async (after: number, limit: number) =>
+      (await log.readAfter(after, limit)).map((event) => event.cursor);
+    const run = (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, index) => from + index);
+
+    expect(await cursors(250, 10)).toEqual(run(251, 260));
+    expect(await cursors(250, 1000)).toEqual(run(251, count));
+    expect(await cursors(EVENT_BLOCK_SIZE - 1, EVENT_BLOCK_SIZE)).toEqual(
+      run(EVENT_BLOCK_SIZE, 2 * EVENT_BLOCK_SIZE - 1),
+    );
+    expect(await cursors(2 * EVENT_BLOCK_SIZE - 2, 1)).toEqual([2 * EVENT_BLOCK_SIZE - 1]);
+    expect(await cursors(count - 1, 10)).toEqual([count]);
+    expect(await cursors(count, 10)).toEqual([]);
+  });
+
+  it('reads the log to its end at a block boundary, and on where a later append continues', async () => {
+    const log = await openLog();
+    await log.append(
+      Array.from({ length: EVENT_BLOCK_SIZE }, (_, index) => change('alice/app', `v${index}`)),
+      NOW,
+    );
+
+    // Cursors 1 to 256: the last one opens block 1, which holds nothing more yet.
+    expect((await log.readAfter(EVENT_BLOCK_SIZE - 2, 10)).map((event) => event.cursor)).toEqual([
+      EVENT_BLOCK_SIZE - 1,
+      EVENT_BLOCK_SIZE,
+    ]);
+    await log.append([change('bob/web', 'v1')], NOW);
+    expect(await log.readAfter(EVENT_BLOCK_SIZE, 10)).toEqual([
+      { ...change('bob/web', 'v1'), cursor: EVENT_BLOCK_SIZE + 1 },
+    ]);
+  });
+
+  it('reads events logged before blocks existed, before and among newer ones', async () => {
+    const connection = await connectMongo(uri, { serverSelectionTimeoutMs: 5000 });
+    connections.push(connection);
+    await ensureImageEventIndexes(connection);
+    const older = [change('alice/app', 'v1'), change('alice/app', 'v2')];
+    await imageEventModel(connection).collection.insertMany(
+      older.map((logged, index) => ({ _id: index + 1, ...logged, loggedAt: NOW })) as never[],
+    );
+    const log = new MongooseImageEventLog(imageEventModel(connection));
+    await log.append([change('alice/app', 'v3')], NOW);
+
+    expect((await log.readAfter(0, 10)).map((event) => [event.cursor, event.tag])).toEqual([
+      [1, 'v1'],
+      [2, 'v2'],
+      [3, 'v3'],
+    ]);
+    expect((await log.readAfter(1, 10)).map((event) => event.cursor)).toEqual([2, 3]);
+    expect((await log.readAfter(2, 10)).map((event) => event.cursor)).toEqual([3]);
   });
 
   it('prunes the events logged before a time, oldest first, never the newest', async () => {
