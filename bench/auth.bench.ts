@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -22,6 +22,7 @@ import { connectMongo } from '../src/adapters/mongo/mongo-connection.js';
 import { ConfigError } from '../src/application/config/config-error.js';
 import { EnvReader } from '../src/application/config/env-reader.js';
 import { machine, renderAuthReport } from './auth-report.js';
+import { call } from './http-call.js';
 import { closedLoop, openLoop, type Measurement, type Operation } from './load-runs.js';
 import { resultsPath, writeResults } from './results-file.js';
 import { buildService, startServiceProcess } from './service-process.js';
@@ -69,20 +70,11 @@ function loadConfig(env: Readonly<Record<string, string | undefined>>): AuthBenc
 /** GET `path` on a keep-alive connection; rejects unless the answer is 200. */
 function getter(port: number, concurrency: number) {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  return (path: string, authorization?: string): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const headers = authorization === undefined ? {} : { authorization };
-      const call = request({ host: '127.0.0.1', port, path, agent, headers }, (response) => {
-        response.resume();
-        response.once('end', () =>
-          response.statusCode === 200
-            ? resolve()
-            : reject(new Error(`${path} answered ${response.statusCode}`)),
-        );
-      });
-      call.once('error', reject);
-      call.end();
-    });
+  return async (path: string, authorization?: string): Promise<void> => {
+    const headers: Record<string, string> = authorization === undefined ? {} : { authorization };
+    const answer = await call(agent, port, 'GET', path, headers);
+    if (answer.status !== 200) throw new Error(`${path} answered ${answer.status}`);
+  };
 }
 
 function basic(username: string): string {

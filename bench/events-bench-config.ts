@@ -13,6 +13,8 @@ export interface EventsBenchConfig {
   readonly concurrency: number;
   readonly seconds: number;
   readonly warmupSeconds: number;
+  /** Rounds of a driver run and the endpoint's two runs; the ratios are their medians. */
+  readonly rounds: number;
   /** Repositories in the registry that reconciliation reads; 0 skips that part. */
   readonly reconcileRepositories: number;
   readonly registryVersion: '2.8' | '3';
@@ -43,6 +45,7 @@ export function loadEventsBenchConfig(
     concurrency: reader.integer('BENCH_CONCURRENCY', 4, { min: 1, max: 1_024 }),
     seconds: reader.integer('BENCH_SECONDS', 10, { min: 1, max: 3_600 }),
     warmupSeconds: reader.integer('BENCH_WARMUP_SECONDS', 2, { min: 0, max: 600 }),
+    rounds: reader.integer('BENCH_ROUNDS', 3, { min: 1, max: 20 }),
     reconcileRepositories: reader.integer('BENCH_RECONCILE_REPOSITORIES', 10_000, {
       min: 0,
       max: 1_000_000,

@@ -6,9 +6,9 @@
  * posts realistic registry 2.8 envelopes of manifest pushes (one, then ten per request) to
  * `/event` with BENCH_CONCURRENCY requests in flight for BENCH_SECONDS; every push moves a tag,
  * so each event is a real write. The baseline is the very upsert the catalog sends per push,
- * issued straight through the MongoDB driver from this process with the same concurrency,
- * before and after the service's runs: the database's own speed is the ceiling, so the ratio
- * shows what HTTP, parsing, authentication and the use case cost on top.
+ * issued straight through the MongoDB driver from this process with the same concurrency, once
+ * in each of BENCH_ROUNDS rounds: the database's own speed is the ceiling, so the ratio shows
+ * what HTTP, parsing, authentication and the use case cost on top.
  *
  * Reconcile: writes BENCH_RECONCILE_REPOSITORIES repositories into a registry's storage (see
  * registry-storage.ts), starts that registry (BENCH_REGISTRY, 3 or 2.8), and reconciles an empty
@@ -19,6 +19,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -44,7 +45,14 @@ import {
   loadEventsBenchConfig,
   type EventsBenchConfig,
 } from './events-bench-config.js';
-import { machine, renderEventsReport, type EventRun, type ReconcileRun } from './events-report.js';
+import { call } from './http-call.js';
+import {
+  machine,
+  renderEventsReport,
+  type EventRound,
+  type EventRun,
+  type ReconcileRun,
+} from './events-report.js';
 import { closedLoop, type Measurement, type Operation } from './load-runs.js';
 import { writeRegistryStorage } from './registry-storage.js';
 import { resultsPath, writeResults } from './results-file.js';
@@ -73,18 +81,17 @@ async function benchmark(config: EventsBenchConfig, signal: AbortSignal): Promis
       NOTIFICATION_SECRETS: secret,
       LOG_LEVEL: 'error',
     });
+    // node:http on keep-alive connections, as the other benchmarks send: fetch costs the
+    // generator about twice the CPU per request, taken from the same two CPUs as the database.
+    const agent = new Agent({ keepAlive: true, maxSockets: config.concurrency });
+    const headers = { 'content-type': V1_ENVELOPE, authorization: `Bearer ${secret}` };
     const viaEndpoint = (eventsPerRequest: number): Operation => {
-      const url = `http://127.0.0.1:${(service as ServiceProcess).httpPort}/event`;
+      const port = (service as ServiceProcess).httpPort;
       return async () => {
         const batch = Array.from({ length: eventsPerRequest }, () => pushes.next());
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': V1_ENVELOPE, authorization: `Bearer ${secret}` },
-          body: envelopeOf(batch),
-        });
-        const answer = await response.text();
-        if (response.status !== 200)
-          throw new Error(`/event answered ${response.status}: ${answer}`);
+        const answer = await call(agent, port, 'POST', '/event', headers, envelopeOf(batch));
+        if (answer.status !== 200)
+          throw new Error(`/event answered ${answer.status}: ${answer.body}`);
       };
     };
     const collection = repositoryModel(connection).collection;
@@ -93,19 +100,30 @@ async function benchmark(config: EventsBenchConfig, signal: AbortSignal): Promis
       await collection.updateOne(filter as never, update, { upsert: true });
     };
 
-    // The driver runs first and last: FerretDB slows down as a run goes on, and the mean of
-    // both keeps that drift out of the ratios.
-    const drivers = [await peak('driver upserts, before', viaDriver, config, signal, failures)];
-    const runs: EventRun[] = [];
-    for (const eventsPerRequest of [1, 10]) {
+    // Rounds of the three runs, every other round backwards: the database's speed drifts
+    // through a benchmark, and the order spreads that drift over the driver and the endpoint
+    // alike. Each endpoint run is compared with the driver run of its own round.
+    const driverRun = (round: number) =>
+      peak(`round ${round}, driver upserts`, viaDriver, config, signal, failures);
+    const endpointRun = async (round: number, eventsPerRequest: number): Promise<EventRun> => {
       const name = `/event, ${eventsPerRequest} push${eventsPerRequest > 1 ? 'es' : ''} per request`;
-      runs.push({
-        name,
-        eventsPerRequest,
-        measured: await peak(name, viaEndpoint(eventsPerRequest), config, signal, failures),
-      });
+      const operation = viaEndpoint(eventsPerRequest);
+      const measured = await peak(`round ${round}, ${name}`, operation, config, signal, failures);
+      return { name, eventsPerRequest, measured };
+    };
+    const rounds: EventRound[] = [];
+    for (let round = 1; round <= config.rounds; round += 1) {
+      if (round % 2 === 1) {
+        const driver = await driverRun(round);
+        const runs = [await endpointRun(round, 1), await endpointRun(round, 10)];
+        rounds.push({ driver, runs });
+      } else {
+        const ten = await endpointRun(round, 10);
+        const one = await endpointRun(round, 1);
+        rounds.push({ driver: await driverRun(round), runs: [one, ten] });
+      }
     }
-    drivers.push(await peak('driver upserts, after', viaDriver, config, signal, failures));
+    agent.destroy();
 
     const reconcile =
       config.reconcileRepositories > 0 ? await reconcileBenchmark(config, failures) : undefined;
@@ -114,8 +132,7 @@ async function benchmark(config: EventsBenchConfig, signal: AbortSignal): Promis
       concurrency: config.concurrency,
       seconds: config.seconds,
       database,
-      runs,
-      drivers,
+      rounds,
       reconcile,
     };
     await writeResults(resultsPath('bench-events'), { ...report, machine: machine() });

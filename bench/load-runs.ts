@@ -100,3 +100,9 @@ export function percentile(sorted: Float64Array, fraction: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.ceil(fraction * sorted.length) - 1] as number;
 }
+
+/** The middle value, the upper of the two middle ones for an even count; NaN for none. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((left, right) => left - right);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}

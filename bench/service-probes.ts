@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 
+import { median } from './load-runs.js';
+
 const run = promisify(execFile);
 const NS_PER_MS = 1e6;
 const SCRAPE_TIMEOUT_MS = 4_000;
@@ -137,9 +139,4 @@ export class ResidentMemorySampler {
       endBytes: median(all.slice(-width)),
     };
   }
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((left, right) => left - right);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }

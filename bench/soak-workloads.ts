@@ -1,7 +1,8 @@
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 
 import type { ImagesAPIClient } from '../generated/images_api.js';
 import { catalogOperations } from './catalog-operations.js';
+import { call } from './http-call.js';
 import { SOAK_RATES } from './soak-config.js';
 import type { SoakEnvelopes } from './soak-envelopes.js';
 import type { Workload } from './soak-schedule.js';
@@ -102,33 +103,4 @@ export function soakWorkloads(targets: SoakTargets): Workload[] {
 
 export function basic(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-}
-
-/** One HTTP/1.1 request on a keep-alive connection; resolves with the whole answer. */
-export function call(
-  agent: Agent,
-  port: number,
-  method: 'GET' | 'POST',
-  path: string,
-  headers: Record<string, string>,
-  body?: string,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const outgoing = request(
-      { host: '127.0.0.1', port, method, path, agent, headers },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.once('end', () =>
-          resolve({
-            status: response.statusCode ?? 0,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-        response.once('error', reject);
-      },
-    );
-    outgoing.once('error', reject);
-    outgoing.end(body);
-  });
 }

@@ -43,7 +43,8 @@ import {
   type SoakResult,
 } from './soak-report.js';
 import { runOpenLoops, type Tally } from './soak-schedule.js';
-import { basic, call, soakWorkloads } from './soak-workloads.js';
+import { call } from './http-call.js';
+import { basic, soakWorkloads } from './soak-workloads.js';
 
 const PASSWORD = 'soak-password';
 const USERS = 20;
